@@ -1,0 +1,39 @@
+package io.yolostream.deploy.cli;
+
+import io.yolostream.detector.model.ModelException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns a {@link ModelException} (bad input files, sizes, runtime failures: the user's to fix) into one line
+ * {@code error: <message>} on stderr and exit code {@value #MODEL_ERROR_EXIT_CODE}, without a stack trace.
+ * Anything else is a bug in yolostream and keeps picocli's default: stack trace, exit code 1.
+ */
+final class ModelErrorHandler implements IExecutionExceptionHandler {
+    static final int MODEL_ERROR_EXIT_CODE = 2;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) throws Exception {
+        ModelException modelError = findModelException(ex);
+        if (modelError == null) {
+            throw ex;
+        }
+        cmd.getErr().println("error: " + modelError.getMessage());
+        cmd.getErr().flush();
+        return MODEL_ERROR_EXIT_CODE;
+    }
+
+    /** Also looks through wrappers (e.g. an ExecutionException from a worker thread). */
+    private static ModelException findModelException(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ModelException m) {
+                return m;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,113 @@
+package io.yolostream.deploy.cli;
+
+import io.yolostream.detector.darknet.DarknetConverter;
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.decode.HierarchyMode;
+import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.model.ModelInfo;
+import io.yolostream.detector.model.ModelSource;
+import io.yolostream.detector.model.YoloDetector;
+import io.yolostream.detector.opencv.OpenCvLetterbox;
+import io.yolostream.detector.preprocess.DarknetLetterbox;
+import io.yolostream.detector.preprocess.Preprocessor;
+import io.yolostream.detector.runtime.Device;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Options shared by the commands that load and run a model. */
+final class ModelOptions {
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
+            description = "A model converted by `yolostream convert` (.onnx), a YOLOv2 .onnx exported elsewhere "
+                    + "(with --anchors and --names), or a darknet .cfg (with --weights; converted in memory).")
+    Path model;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "Darknet .weights for a .cfg --model.")
+    Path weights;
+
+    @Option(names = "--names", paramLabel = "FILE",
+            description = "Class names, one per line (for a .cfg model, or to rename the classes of an .onnx).")
+    Path names;
+
+    @Option(names = "--tree", paramLabel = "FILE",
+            description = "WordTree (.tree) for a YOLO9000 .cfg model; default: the tree= file of its cfg.")
+    Path tree;
+
+    @Option(names = "--anchors", paramLabel = "W,H,...",
+            description = "Anchors for an .onnx without yolostream metadata, e.g. 1.08,1.19,3.42,4.41,...")
+    String anchors;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE",
+            description = "auto (CUDA if usable, else CPU), cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "CPU inference threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--preprocess", defaultValue = "darknet", paramLabel = "KIND",
+            description = "darknet (exact darknet letterbox, pure Java) or opencv (OpenCV resize: faster, "
+                    + "slightly different pixels). Default: ${DEFAULT-VALUE}.")
+    String preprocess;
+
+    ModelSource source() {
+        ModelSource.Overrides overrides = ModelSource.Overrides.NONE;
+        if (!model.toString().endsWith(".cfg") && (anchors != null || names != null)) {
+            List<String> problems = new ArrayList<>();
+            float[] a = anchors == null ? null : ModelInfo.parseFloats(anchors, "--anchors", problems);
+            if (!problems.isEmpty()) {
+                throw new ModelException(String.join("; ", problems));
+            }
+            overrides = new ModelSource.Overrides(a, names == null ? null : DarknetConverter.readNames(names), null);
+        }
+        return ModelSource.of(model, weights, model.toString().endsWith(".cfg") ? names : null, tree, overrides);
+    }
+
+    Preprocessor preprocessor() {
+        return preprocessor(preprocess);
+    }
+
+    static Preprocessor preprocessor(String kind) {
+        return switch (kind.toLowerCase(Locale.ROOT)) {
+            case "darknet" -> new DarknetLetterbox();
+            case "opencv" -> new OpenCvLetterbox();
+            default -> throw new ModelException("--preprocess: expected darknet or opencv, found '" + kind + "'");
+        };
+    }
+
+    YoloDetector open(DecodeOptions decode, ProgressBar progress) {
+        return YoloDetector.open(source(), Device.parse(device), threads, preprocessor(), decode,
+                progress == null ? null : progress::update);
+    }
+
+    static HierarchyMode hierarchy(String text) {
+        try {
+            return HierarchyMode.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("--hier-mode: expected darknet or conditional, found '" + text + "'");
+        }
+    }
+
+    /** "416" or "416x320" (width x height). */
+    static int[] size(String text, ModelInfo info) {
+        if (text == null) {
+            return new int[]{info.inputWidth(), info.inputHeight()};
+        }
+        String[] parts = text.toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (parts.length == 1) {
+                int s = Integer.parseInt(parts[0].strip());
+                return new int[]{s, s};
+            }
+            if (parts.length == 2) {
+                return new int[]{Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip())};
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ModelException("--size: expected N or WxH (multiples of 32), found '" + text + "'");
+    }
+}

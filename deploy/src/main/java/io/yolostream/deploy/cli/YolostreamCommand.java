@@ -1,0 +1,50 @@
+package io.yolostream.deploy.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code yolostream} root command. It does nothing itself: it only lists the subcommands and sets the
+ * process-wide error policy (see {@link ModelErrorHandler}). Started by the {@code yolostream} launcher script.
+ */
+@Command(
+        name = "yolostream",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Streaming YOLOv2 / YOLO9000 detection on Kafka.",
+        synopsisSubcommandLabel = "COMMAND",
+        // The one place where subcommands are registered: add new ones here.
+        subcommands = {
+                HelpCommand.class,
+                ConvertCommand.class,
+                DetectImageCommand.class,
+                BenchCommand.class,
+        })
+public final class YolostreamCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    /** {@code yolostream} with no subcommand: print the usage (which lists the subcommands) and fail. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND");
+    }
+
+    /** The configured command line: what {@link #main} runs, and what tests drive. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new YolostreamCommand())
+                .setExecutionExceptionHandler(new ModelErrorHandler());
+    }
+
+    public static void main(String[] args) {
+        // One line per log record on stderr, unless the user configured java.util.logging otherwise.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
+        System.exit(commandLine().execute(args));
+    }
+}

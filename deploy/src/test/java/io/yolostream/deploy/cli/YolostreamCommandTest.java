@@ -1,0 +1,105 @@
+package io.yolostream.deploy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.yolostream.detector.model.ModelException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class YolostreamCommandTest {
+
+    /** A test-only subcommand that fails the way real ones do. */
+    @Command(name = "boom")
+    static final class Boom implements Runnable {
+        @CommandLine.Option(names = "--wrapped")
+        boolean wrapped;
+
+        @CommandLine.Option(names = "--bug")
+        boolean bug;
+
+        @Override
+        public void run() {
+            if (bug) {
+                throw new IllegalStateException("a bug");
+            }
+            ModelException e = new ModelException("weights yolo.weights: expected 1000 floats, found 10");
+            if (wrapped) {
+                throw new RuntimeException(new ExecutionException(e));
+            }
+            throw e;
+        }
+    }
+
+    private record Result(int exitCode, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cmd = YolostreamCommand.commandLine();
+        cmd.addSubcommand("boom", new Boom());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsSubcommands() {
+        Result r = run("--help");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("Usage: yolostream"), r.out());
+        assertTrue(r.out().contains("Commands:"), r.out());
+        assertTrue(r.out().contains("help"), r.out());
+    }
+
+    @Test
+    void versionIsTheProjectVersion() {
+        Result r = run("--version");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().matches("yolostream \\d+\\.\\d+\\.\\d+.*\\R?"), r.out());
+        assertFalse(r.out().contains("${"), "version.properties was not filtered: " + r.out());
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Result r = run();
+        assertEquals(CommandLine.ExitCode.USAGE, r.exitCode());
+        assertTrue(r.err().contains("missing COMMAND"), r.err());
+        assertTrue(r.err().contains("Usage: yolostream"), r.err());
+    }
+
+    @Test
+    void modelErrorIsOneLineWithExitCode2() {
+        Result r = run("boom");
+        assertEquals(2, r.exitCode());
+        assertEquals("error: weights yolo.weights: expected 1000 floats, found 10", r.err().strip());
+    }
+
+    @Test
+    void wrappedModelErrorIsFoundToo() {
+        Result r = run("boom", "--wrapped");
+        assertEquals(2, r.exitCode());
+        assertEquals("error: weights yolo.weights: expected 1000 floats, found 10", r.err().strip());
+    }
+
+    @Test
+    void otherErrorsKeepTheStackTrace() {
+        CommandLine cmd = YolostreamCommand.commandLine();
+        cmd.addSubcommand("boom", new Boom());
+        StringWriter err = new StringWriter();
+        cmd.setErr(new PrintWriter(err, true));
+        // picocli's default for bugs: the exception propagates out of the handler and is printed with its trace.
+        int code = cmd.execute("boom", "--bug");
+        assertEquals(CommandLine.ExitCode.SOFTWARE, code);
+        assertTrue(err.toString().contains("IllegalStateException: a bug"), err.toString());
+        assertThrows(IllegalStateException.class, () -> new ModelErrorHandler()
+                .handleExecutionException(new IllegalStateException("x"), cmd, null));
+    }
+}

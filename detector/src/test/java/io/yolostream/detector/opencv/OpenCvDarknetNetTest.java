@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -215,6 +216,20 @@ class OpenCvDarknetNetTest {
         Path weights = TinyDarknet.writeWeights(dir, "short", TinyDarknet.values(20, 1));
         ModelException e = assertThrows(ModelException.class, () -> OpenCvDarknetNet.load(cfg, weights));
         assertTrue(e.getMessage().contains(weights.toString()), e.getMessage());
+        // 8 biases + 8 scales + 8 means + 8 variances + 8*3*3*3 weights, then 30 biases + 30*8 weights.
+        assertTrue(e.getMessage().contains("expected 518 floats"), e.getMessage());
+        assertTrue(e.getMessage().contains("found 20"), e.getMessage());
+    }
+
+    /** YOLO9000's region (tree=) is not supported by OpenCV; it is dropped, so the conv output still comes back. */
+    @Test
+    void softmaxTreeRegionIsDropped() throws IOException {
+        Path cfg = TinyDarknet.writeCfg(dir, "tree", SMALL_CFG.replace("softmax=1", "softmax=1\ntree=data/9k.tree"));
+        Path weights = TinyDarknet.writeWeights(dir, "tree", new float[518]);
+        try (OpenCvDarknetNet net = OpenCvDarknetNet.load(cfg, weights)) {
+            assertEquals(List.of("conv_0", "bn_0", "leaky_1", "pool_1", "conv_2"), net.layerNames());
+            assertEquals(30 * 32 * 32, net.forwardLastConv(input(1, 64, 64, 1), 1, 64, 64).length);
+        }
     }
 
     @Test

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
         footer = {"", "Examples:",
                 "  yolostream bench --model yolov2-voc.onnx --sizes 320,416,608 --batch 1,4,8",
                 "  yolostream bench --model voc.onnx --sizes 416 --batch 1 --vs-opencv yolov2-voc.cfg yolov2-voc.weights",
-                "", "ratio = yolostream frames/s (preprocess + inference + decode) / OpenCV DNN frames/s (forward only)."})
+                "", "Times are medians over the timed runs. ratio = yolostream frames/s (preprocess + inference + decode) / OpenCV DNN frames/s (forward only)."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,7 +51,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Batch sizes. Default: ${DEFAULT-VALUE}.")
     List<Integer> batches;
 
-    @Option(names = "--iterations", defaultValue = "10", description = "Timed runs per row. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--iterations", defaultValue = "10",
+            description = "Timed runs per row (the median is reported). Default: ${DEFAULT-VALUE}.")
     int iterations;
 
     @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs per row. Default: ${DEFAULT-VALUE}.")
@@ -68,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (iterations < 1 || warmup < 0) {
+            throw new ModelException("--iterations/--warmup: expected at least 1 timed run and no negative warm-up,"
+                    + " found " + iterations + " and " + warmup);
+        }
         List<RgbImage> images = loadImages();
         try (YoloDetector detector = modelOptions.open(DecodeOptions.DEFAULTS, null);
              OpenCvDarknetNet cv = opencv == null ? null : OpenCvDarknetNet.load(opencv.get(0), opencv.get(1))) {
@@ -133,21 +138,28 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Medians over the timed runs: robust to other work on the machine. */
     private Row runOurs(YoloDetector detector, List<RgbImage> images, int size) {
         for (int i = 0; i < warmup; i++) {
             detector.detect(images, size, size);
         }
-        long pre = 0;
-        long inf = 0;
-        long dec = 0;
+        double[] pre = new double[iterations];
+        double[] inf = new double[iterations];
+        double[] dec = new double[iterations];
         for (int i = 0; i < iterations; i++) {
             YoloDetector.Timings t = detector.detect(images, size, size).timings();
-            pre += t.preprocessNanos();
-            inf += t.inferenceNanos();
-            dec += t.decodeNanos();
+            pre[i] = t.preprocessNanos() / 1e6;
+            inf[i] = t.inferenceNanos() / 1e6;
+            dec[i] = t.decodeNanos() / 1e6;
         }
-        double n = iterations * 1e6;
-        return new Row(size, images.size(), pre / n, inf / n, dec / n);
+        return new Row(size, images.size(), median(pre), median(inf), median(dec));
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     /** @return ms per batch, frames/s, and max |ours - OpenCV| over the raw output */
@@ -167,11 +179,13 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < warmup; i++) {
             cv.forwardLastConv(in, batch, size, size);
         }
-        long t0 = System.nanoTime();
+        double[] times = new double[iterations];
         for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
             cv.forwardLastConv(in, batch, size, size);
+            times[i] = (System.nanoTime() - t0) / 1e6;
         }
-        double ms = (System.nanoTime() - t0) / 1e6 / iterations;
+        double ms = median(times);
         return new double[]{ms, batch * 1000.0 / ms, maxDiff};
     }
 

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
         footer = {"", "Examples:",
                 "  yolostream bench --model yolov2-voc.onnx --sizes 320,416,608 --batch 1,4,8",
                 "  yolostream bench --model voc.onnx --sizes 416 --batch 1 --vs-opencv yolov2-voc.cfg yolov2-voc.weights",
-                "", "Times are medians over the timed runs. ratio = yolostream frames/s (preprocess + inference + decode) / OpenCV DNN frames/s (forward only)."})
+                "", "Times are medians over the timed runs; with --vs-opencv the two run in turns, so both see the same load. ratio = yolostream frames/s (preprocess + inference + decode) / OpenCV DNN frames/s (forward only)."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -93,15 +93,23 @@ final class BenchCommand implements Callable<Integer> {
                     for (int i = 0; i < batch; i++) {
                         batchImages.add(images.get(i % images.size()));
                     }
-                    Row r = runOurs(detector, batchImages, size);
-                    String line = r.format();
-                    if (cv != null) {
-                        double[] peer = runOpenCv(cv, detector, batchImages, size);
-                        double ratio = r.fps() / peer[1];
+                    Row r;
+                    String line;
+                    if (cv == null) {
+                        r = runOurs(detector, batchImages, size, null);
+                        line = r.format();
+                    } else {
+                        double maxDiff = maxDiff(cv, detector, batchImages, size);
+                        double[] peerMs = new double[iterations];
+                        r = runOurs(detector, batchImages, size, new OpenCvTurns(cv, batchImages.size(), size,
+                                detector.preprocess(batchImages, size, size), peerMs));
+                        double ms = median(peerMs);
+                        double peerFps = batch * 1000.0 / ms;
+                        double ratio = r.fps() / peerFps;
                         ratioSum += ratio;
                         rows++;
-                        line += String.format(Locale.ROOT, " | %10.1f %9.2f %6.2fx %9.2e", peer[0], peer[1], ratio,
-                                peer[2]);
+                        line = r.format() + String.format(Locale.ROOT, " | %10.1f %9.2f %6.2fx %9.2e", ms, peerFps,
+                                ratio, maxDiff);
                     }
                     out.println(line);
                     out.flush();
@@ -138,10 +146,33 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * OpenCV DNN's turn in an interleaved run: it runs right after each of our timed runs, on a private copy of the
+     * same input, so both see the same machine load.
+     */
+    private record OpenCvTurns(OpenCvDarknetNet cv, int batch, int size, FloatBuffer input, double[] ms) {
+        OpenCvTurns {
+            FloatBuffer copy = OrtRunner.allocateInput(input.remaining());
+            copy.put(input.duplicate()).flip();
+            input = copy;
+        }
+
+        void run(int iteration) {
+            long t0 = System.nanoTime();
+            cv.forwardLastConv(input, batch, size, size);
+            if (iteration >= 0) {
+                ms[iteration] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+    }
+
     /** Medians over the timed runs: robust to other work on the machine. */
-    private Row runOurs(YoloDetector detector, List<RgbImage> images, int size) {
+    private Row runOurs(YoloDetector detector, List<RgbImage> images, int size, OpenCvTurns peer) {
         for (int i = 0; i < warmup; i++) {
             detector.detect(images, size, size);
+            if (peer != null) {
+                peer.run(-1);
+            }
         }
         double[] pre = new double[iterations];
         double[] inf = new double[iterations];
@@ -151,6 +182,9 @@ final class BenchCommand implements Callable<Integer> {
             pre[i] = t.preprocessNanos() / 1e6;
             inf[i] = t.inferenceNanos() / 1e6;
             dec[i] = t.decodeNanos() / 1e6;
+            if (peer != null) {
+                peer.run(i);
+            }
         }
         return new Row(size, images.size(), median(pre), median(inf), median(dec));
     }
@@ -162,8 +196,8 @@ final class BenchCommand implements Callable<Integer> {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
-    /** @return ms per batch, frames/s, and max |ours - OpenCV| over the raw output */
-    private double[] runOpenCv(OpenCvDarknetNet cv, YoloDetector detector, List<RgbImage> images, int size) {
+    /** The largest |ours - OpenCV| over the raw outputs for the same input. */
+    private static double maxDiff(OpenCvDarknetNet cv, YoloDetector detector, List<RgbImage> images, int size) {
         int batch = images.size();
         FloatBuffer in = detector.preprocess(images, size, size);
         FloatBuffer ours = detector.infer(in, batch, size, size);
@@ -176,17 +210,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < theirs.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(ours.get(i) - theirs[i]));
         }
-        for (int i = 0; i < warmup; i++) {
-            cv.forwardLastConv(in, batch, size, size);
-        }
-        double[] times = new double[iterations];
-        for (int i = 0; i < iterations; i++) {
-            long t0 = System.nanoTime();
-            cv.forwardLastConv(in, batch, size, size);
-            times[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        double ms = median(times);
-        return new double[]{ms, batch * 1000.0 / ms, maxDiff};
+        return maxDiff;
     }
 
     /** How far the fast OpenCV letterbox strays from darknet's exact one, on the bench images. */

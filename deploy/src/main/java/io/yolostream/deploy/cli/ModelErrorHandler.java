@@ -1,12 +1,15 @@
 package io.yolostream.deploy.cli;
 
+import io.yolostream.config.ConfigException;
 import io.yolostream.detector.model.ModelException;
+import io.yolostream.ingest.IngestException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns a {@link ModelException} (bad input files, sizes, runtime failures: the user's to fix) into one line
+ * Turns a user's error — {@link ModelException}, {@link IngestException} or {@link ConfigException} (bad input
+ * files, sizes, configuration, unreachable sources: the user's to fix) — into one line
  * {@code error: <message>} on stderr and exit code {@value #MODEL_ERROR_EXIT_CODE}, without a stack trace.
  * Anything else is a bug in yolostream and keeps picocli's default: stack trace, exit code 1.
  */
@@ -15,7 +18,7 @@ final class ModelErrorHandler implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) throws Exception {
-        ModelException modelError = findModelException(ex);
+        RuntimeException modelError = findUserError(ex);
         if (modelError == null) {
             throw ex;
         }
@@ -25,10 +28,10 @@ final class ModelErrorHandler implements IExecutionExceptionHandler {
     }
 
     /** Also looks through wrappers (e.g. an ExecutionException from a worker thread). */
-    private static ModelException findModelException(Throwable t) {
+    private static RuntimeException findUserError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ModelException m) {
-                return m;
+            if (c instanceof ModelException || c instanceof IngestException || c instanceof ConfigException) {
+                return (RuntimeException) c;
             }
             if (c.getCause() == c) {
                 break;

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
                 ConvertCommand.class,
                 DetectImageCommand.class,
                 BenchCommand.class,
+                BenchIngestCommand.class,
         })
 public final class YolostreamCommand implements Runnable {
 
@@ -37,14 +38,12 @@ public final class YolostreamCommand implements Runnable {
     /** The configured command line: what {@link #main} runs, and what tests drive. */
     public static CommandLine commandLine() {
         return new CommandLine(new YolostreamCommand())
+                .addSubcommand("ingest", IngestCommand.commandLine())
                 .setExecutionExceptionHandler(new ModelErrorHandler());
     }
 
     public static void main(String[] args) {
-        // One line per log record on stderr, unless the user configured java.util.logging otherwise.
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
-        }
+        LogSetup.install();
         System.exit(commandLine().execute(args));
     }
 }

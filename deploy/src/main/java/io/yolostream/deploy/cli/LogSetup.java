@@ -1,0 +1,62 @@
+package io.yolostream.deploy.cli;
+
+import io.yolostream.ingest.UrlMasker;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * One-line log records on stderr for the whole process (System.Logger, java.util.logging and, through
+ * slf4j-jdk14, Kafka), with camera credentials masked in every line, including exception texts. A user's own
+ * {@code java.util.logging.config.file} wins.
+ */
+final class LogSetup {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    private LogSetup() {
+    }
+
+    static void install() {
+        if (System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null) {
+            return;
+        }
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Handler h = new ConsoleHandler();
+        h.setFormatter(new MaskingFormatter());
+        h.setLevel(Level.ALL);
+        root.addHandler(h);
+        root.setLevel(Level.INFO);
+        // Kafka clients are chatty at INFO (every config dump); keep their warnings
+        Logger.getLogger("org.apache.kafka").setLevel(Level.WARNING);
+    }
+
+    /** "12:00:01.234 INFO  CameraWorker: message" with URLs' credentials masked. */
+    static final class MaskingFormatter extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(LocalTime.now().format(TIME)).append(' ')
+                    .append(String.format("%-5s", r.getLevel().getName().replace("WARNING", "WARN")
+                            .replace("SEVERE", "ERROR"))).append(' ');
+            String logger = r.getLoggerName() == null ? "" : r.getLoggerName();
+            sb.append(logger.substring(logger.lastIndexOf('.') + 1)).append(": ").append(formatMessage(r));
+            if (r.getThrown() != null) {
+                StringWriter sw = new StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(sw));
+                sb.append('\n').append(sw);
+            }
+            return UrlMasker.maskAll(sb.toString().stripTrailing()) + System.lineSeparator();
+        }
+    }
+}

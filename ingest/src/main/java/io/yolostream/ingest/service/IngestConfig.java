@@ -1,0 +1,171 @@
+package io.yolostream.ingest.service;
+
+import io.yolostream.config.ConfigException;
+import io.yolostream.config.ConfigKey;
+import io.yolostream.config.ConfigSchema;
+import io.yolostream.config.ResolvedConfig;
+import io.yolostream.ingest.IngestException;
+import io.yolostream.ingest.publish.PublisherConfig;
+import io.yolostream.ingest.source.CameraSpec;
+import io.yolostream.ingest.source.ReconnectPolicy;
+import io.yolostream.ingest.source.VideoSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The ingest service's configuration: every key declared once here. Cameras come from the config file as
+ * {@code camera.<id>.url}, {@code camera.<id>.fps}, {@code camera.<id>.max-width}, {@code camera.<id>.max-height},
+ * {@code camera.<id>.quality} (the last four default to the {@code default-*} keys); Kafka client overrides as
+ * {@code kafka.<client property>}.
+ */
+public final class IngestConfig {
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("bootstrap-servers", "localhost:9092",
+            "Kafka bootstrap servers, host:port[,host:port]");
+    public static final ConfigKey<String> TOPIC = ConfigKey.string("topic", PublisherConfig.DEFAULT_TOPIC,
+            "topic the frames are published to (created when missing)");
+    public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("partitions", 6, 1, 10_000,
+            "partitions of the frames topic when ingest creates it (= the most detector instances that can share it)");
+    public static final ConfigKey<Integer> REPLICATION = ConfigKey.integer("replication-factor", 1, 1, 16,
+            "replication factor of the frames topic when ingest creates it");
+    public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("http-port", 8081, 0, 65535,
+            "port of the control API, /metrics and /health (0 = any free port)");
+    public static final ConfigKey<String> HTTP_HOST = ConfigKey.string("http-host", "0.0.0.0",
+            "address the control API listens on");
+    public static final ConfigKey<String> API_TOKEN = ConfigKey.secret("api-token",
+            "bearer token required by the control API's camera routes (none = open)");
+    public static final ConfigKey<Integer> QUEUE_CAPACITY = ConfigKey.integer("queue-capacity", 50, 1, 100_000,
+            "live frames queued per camera while Kafka is slow; beyond it the oldest are dropped and counted");
+    public static final ConfigKey<Integer> RTSP_TIMEOUT_MS = ConfigKey.integer("rtsp-timeout-ms", 5000, 100, 600_000,
+            "a stalled RTSP read fails after this long (ffmpeg 'timeout'), and the camera reconnects");
+    public static final ConfigKey<Integer> BACKOFF_MAX_MS = ConfigKey.integer("reconnect-max-backoff-ms", 30_000, 100,
+            3_600_000, "longest wait between reconnect attempts (exponential backoff with jitter, from 0.5 s)");
+    public static final ConfigKey<Double> DEFAULT_FPS = ConfigKey.decimal("default-fps", 5, 0, 240,
+            "frames per second published per camera unless the camera says otherwise (0 = every frame)");
+    public static final ConfigKey<Integer> DEFAULT_MAX_WIDTH = ConfigKey.integer("default-max-width", 1280, 0, 16384,
+            "frames wider than this are resized down (aspect kept); 0 = never");
+    public static final ConfigKey<Integer> DEFAULT_MAX_HEIGHT = ConfigKey.integer("default-max-height", 720, 0, 16384,
+            "frames taller than this are resized down (aspect kept); 0 = never");
+    public static final ConfigKey<Integer> DEFAULT_QUALITY = ConfigKey.integer("default-quality", 85, 1, 100,
+            "JPEG quality unless the camera says otherwise");
+
+    public static final ConfigSchema SCHEMA = new ConfigSchema("ingest", List.of(BOOTSTRAP_SERVERS, TOPIC, PARTITIONS,
+            REPLICATION, HTTP_PORT, HTTP_HOST, API_TOKEN, QUEUE_CAPACITY, RTSP_TIMEOUT_MS, BACKOFF_MAX_MS, DEFAULT_FPS,
+            DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT, DEFAULT_QUALITY), List.of("camera.", "kafka."));
+
+    private static final List<String> CAMERA_FIELDS = List.of("url", "fps", "max-width", "max-height", "quality");
+
+    private final ResolvedConfig values;
+    private final List<CameraSpec> cameras;
+    private final Map<String, Object> kafkaOverrides;
+
+    private IngestConfig(ResolvedConfig values, List<CameraSpec> cameras, Map<String, Object> kafkaOverrides) {
+        this.values = values;
+        this.cameras = List.copyOf(cameras);
+        this.kafkaOverrides = Map.copyOf(kafkaOverrides);
+    }
+
+    /** Resolves defaults &lt; file &lt; environment &lt; flags and the cameras; every problem reported at once. */
+    public static IngestConfig resolve(Properties file, Map<String, String> env, Map<String, String> flags) {
+        ResolvedConfig values = SCHEMA.resolve(file, env, flags);
+        List<String> problems = new ArrayList<>();
+        Map<String, Map<String, String>> byCamera = new TreeMap<>();
+        Map<String, Object> kafka = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : values.open().entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith("kafka.")) {
+                kafka.put(key.substring("kafka.".length()), e.getValue().strip());
+                continue;
+            }
+            String rest = key.substring("camera.".length());
+            int dot = rest.lastIndexOf('.');
+            String field = dot < 0 ? "" : rest.substring(dot + 1);
+            if (dot <= 0 || !CAMERA_FIELDS.contains(field)) {
+                problems.add("config file: '" + key + "' expected camera.<id>.<field> with field one of "
+                        + CAMERA_FIELDS);
+                continue;
+            }
+            byCamera.computeIfAbsent(rest.substring(0, dot), id -> new LinkedHashMap<>()).put(field, e.getValue());
+        }
+        List<CameraSpec> cameras = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> cam : byCamera.entrySet()) {
+            try {
+                cameras.add(camera(cam.getKey(), cam.getValue(), values));
+            } catch (IngestException | NumberFormatException e) {
+                problems.add("camera " + cam.getKey() + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException("ingest configuration has " + problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", problems));
+        }
+        return new IngestConfig(values, cameras, kafka);
+    }
+
+    /** A camera from its fields (file entries or the control API), defaults from the config. */
+    static CameraSpec camera(String id, Map<String, String> fields, ResolvedConfig values) {
+        String url = fields.get("url");
+        if (url == null) {
+            throw new IngestException("expected a url, found none");
+        }
+        return new CameraSpec(id, url.strip(),
+                fields.containsKey("fps") ? Double.parseDouble(fields.get("fps").strip()) : values.get(DEFAULT_FPS),
+                intField(fields, "max-width", values.get(DEFAULT_MAX_WIDTH)),
+                intField(fields, "max-height", values.get(DEFAULT_MAX_HEIGHT)),
+                intField(fields, "quality", values.get(DEFAULT_QUALITY)));
+    }
+
+    private static int intField(Map<String, String> fields, String name, int fallback) {
+        String v = fields.get(name);
+        return v == null ? fallback : Integer.parseInt(v.strip());
+    }
+
+    public <T> T get(ConfigKey<T> key) {
+        return values.get(key);
+    }
+
+    public List<CameraSpec> cameras() {
+        return cameras;
+    }
+
+    /** Defaults for cameras added through the API without every field. */
+    public CameraSpec camera(String id, Map<String, String> fields) {
+        return camera(id, fields, values);
+    }
+
+    public String describe() {
+        return values.describe();
+    }
+
+    public PublisherConfig publisherConfig() {
+        int maxW = Math.max(get(DEFAULT_MAX_WIDTH), cameras.stream().mapToInt(CameraSpec::maxWidth).max().orElse(0));
+        int maxH = Math.max(get(DEFAULT_MAX_HEIGHT), cameras.stream().mapToInt(CameraSpec::maxHeight).max().orElse(0));
+        // unlimited cameras (0) may send up to 4K; size requests for that
+        if (maxW == 0 || cameras.stream().anyMatch(c -> c.maxWidth() == 0)) {
+            maxW = 3840;
+        }
+        if (maxH == 0 || cameras.stream().anyMatch(c -> c.maxHeight() == 0)) {
+            maxH = 2160;
+        }
+        return PublisherConfig.defaults(get(BOOTSTRAP_SERVERS))
+                .withTopic(get(TOPIC))
+                .withPartitions(get(PARTITIONS), get(REPLICATION).shortValue())
+                .withMaxFrameSize(maxW, maxH)
+                .withQueue(get(QUEUE_CAPACITY), PublisherConfig.defaults("x").maxInFlight())
+                .withClientOverrides(kafkaOverrides);
+    }
+
+    public VideoSource.Options sourceOptions() {
+        return VideoSource.Options.defaults().withTimeout(Duration.ofMillis(get(RTSP_TIMEOUT_MS)));
+    }
+
+    public ReconnectPolicy reconnectPolicy() {
+        ReconnectPolicy d = ReconnectPolicy.defaults();
+        return new ReconnectPolicy(d.initial(), Duration.ofMillis(get(BACKOFF_MAX_MS)), d.healthyAfter());
+    }
+}

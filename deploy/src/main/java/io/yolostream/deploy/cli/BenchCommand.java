@@ -4,7 +4,7 @@ import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.YoloDetector;
 import io.yolostream.detector.opencv.OpenCvDarknetNet;
-import io.yolostream.detector.opencv.OpenCvImages;
+import io.yolostream.detector.opencv.ImageFiles;
 import io.yolostream.detector.opencv.OpenCvLetterbox;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.RgbImage;
@@ -244,11 +244,11 @@ final class BenchCommand implements Callable<Integer> {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> files = Files.list(p)) {
                     for (Path f : files.sorted().filter(BenchCommand::isImage).toList()) {
-                        images.add(OpenCvImages.read(f));
+                        images.add(ImageFiles.read(f, ImageFiles.Decoder.STB));
                     }
                 }
             } else {
-                images.add(OpenCvImages.read(p));
+                images.add(ImageFiles.read(p, ImageFiles.Decoder.STB));
             }
         }
         if (images.isEmpty()) {

@@ -4,7 +4,7 @@ import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.decode.DetectionJson;
 import io.yolostream.detector.model.YoloDetector;
-import io.yolostream.detector.opencv.OpenCvImages;
+import io.yolostream.detector.opencv.ImageFiles;
 import io.yolostream.detector.preprocess.RgbImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,6 +56,11 @@ final class DetectImageCommand implements Callable<Integer> {
     @Option(names = "--all-classes", description = "List every class above the threshold for each box.")
     boolean allClasses;
 
+    @Option(names = "--image-decoder", defaultValue = "stb", paramLabel = "stb|opencv",
+            description = "JPEG decoder: stb (darknet's own decoder, ported: darknet's exact pixels) or opencv "
+                    + "(libjpeg-turbo: faster, applies EXIF orientation). Default: ${DEFAULT-VALUE}.")
+    String imageDecoder;
+
     @Option(names = "--json", description = "One JSON object per image, one per line.")
     boolean json;
 
@@ -66,11 +71,12 @@ final class DetectImageCommand implements Callable<Integer> {
     public Integer call() {
         DecodeOptions decode = new DecodeOptions(thresh, hier, nms, ModelOptions.hierarchy(hierMode));
         PrintWriter out = spec.commandLine().getOut();
+        ImageFiles.Decoder decoder = ImageFiles.Decoder.parse(imageDecoder);
         try (YoloDetector detector = modelOptions.open(decode, null)) {
             int[] wh = ModelOptions.size(size, detector.info());
             detector.checkSize(wh[0], wh[1]);
             for (Path file : images) {
-                RgbImage image = OpenCvImages.read(file);
+                RgbImage image = ImageFiles.read(file, decoder);
                 YoloDetector.Batch batch = detector.detect(List.of(image), wh[0], wh[1]);
                 List<Detection> dets = batch.detections().get(0);
                 if (json) {

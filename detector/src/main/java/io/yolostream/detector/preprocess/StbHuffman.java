@@ -107,4 +107,71 @@ final class StbHuffman {
             }
         }
     }
+
+    /** The DQT and DHT state of one JPEG: quantization tables, Huffman tables and their fast-AC lookups. */
+    static final class Tables {
+        final StbHuffman[] huffDc = {new StbHuffman(), new StbHuffman(), new StbHuffman(), new StbHuffman()};
+        final StbHuffman[] huffAc = {new StbHuffman(), new StbHuffman(), new StbHuffman(), new StbHuffman()};
+        final int[][] dequant = new int[4][64];
+        final short[][] fastAc = new short[4][1 << FAST_BITS];
+
+        /** A DQT segment (after its marker), as {@code stbi__process_marker} reads it. */
+        void readDqt(StbJpegReader in) {
+            int len = in.get16be() - 2;
+            while (len > 0) {
+                int q = in.get8();
+                int p = q >> 4;
+                boolean sixteen = p != 0;
+                int t = q & 15;
+                if (p != 0 && p != 1) {
+                    throw in.fail("DQT precision 0 or 1", String.valueOf(p), "bad DQT type");
+                }
+                if (t > 3) {
+                    throw in.fail("DQT table 0..3", String.valueOf(t), "bad DQT table");
+                }
+                for (int i = 0; i < 64; ++i) {
+                    dequant[t][StbJpegReader.DEZIGZAG[i]] = sixteen ? in.get16be() : in.get8();
+                }
+                len -= sixteen ? 129 : 65;
+            }
+            if (len != 0) {
+                throw in.fail("a DQT length matching its tables", "a mismatch of " + len + " bytes", "DQT");
+            }
+        }
+
+        /** A DHT segment (after its marker), as {@code stbi__process_marker} reads it. */
+        void readDht(StbJpegReader in) {
+            int len = in.get16be() - 2;
+            while (len > 0) {
+                int[] sizes = new int[16];
+                int n = 0;
+                int q = in.get8();
+                int tc = q >> 4;
+                int th = q & 15;
+                if (tc > 1 || th > 3) {
+                    throw in.fail("DHT class 0..1 and table 0..3", "class " + tc + " table " + th, "bad DHT header");
+                }
+                for (int i = 0; i < 16; ++i) {
+                    sizes[i] = in.get8();
+                    n += sizes[i];
+                }
+                len -= 17;
+                StbHuffman h = tc == 0 ? huffDc[th] : huffAc[th];
+                String bad = h.build(sizes);
+                if (bad != null) {
+                    throw in.fail(bad);
+                }
+                for (int i = 0; i < n; ++i) {
+                    h.values[i] = in.get8();
+                }
+                if (tc != 0) {
+                    h.buildFastAc(fastAc[th]);
+                }
+                len -= n;
+            }
+            if (len != 0) {
+                throw in.fail("a DHT length matching its tables", "a mismatch of " + len + " bytes", "DHT");
+            }
+        }
+    }
 }

@@ -28,10 +28,11 @@ final class StbJpegFrame {
     }
 
     private final StbJpegReader in;
-    private final StbHuffman[] huffDc = {new StbHuffman(), new StbHuffman(), new StbHuffman(), new StbHuffman()};
-    private final StbHuffman[] huffAc = {new StbHuffman(), new StbHuffman(), new StbHuffman(), new StbHuffman()};
-    private final int[][] dequant = new int[4][64];
-    private final short[][] fastAc = new short[4][1 << StbHuffman.FAST_BITS];
+    private final StbHuffman.Tables tables = new StbHuffman.Tables();
+    private final StbHuffman[] huffDc = tables.huffDc;
+    private final StbHuffman[] huffAc = tables.huffAc;
+    private final int[][] dequant = tables.dequant;
+    private final short[][] fastAc = tables.fastAc;
     final Component[] comp = {new Component(), new Component(), new Component(), new Component()};
 
     int imgX;
@@ -131,7 +132,8 @@ final class StbJpegFrame {
         int len;
         switch (m) {
             case StbJpegReader.MARKER_NONE:
-                throw in.fail("a marker", "no marker", "expected marker");
+                throw in.fail("a marker (FF xx): the next segment or the EOI that ends the image",
+                        in.atEof() ? "the end of the data (truncated?)" : "other bytes", "expected marker");
             case 0xdd: // DRI
                 len = in.get16be();
                 if (len != 4) {
@@ -140,60 +142,10 @@ final class StbJpegFrame {
                 restartInterval = in.get16be();
                 return;
             case 0xdb: // DQT
-                len = in.get16be() - 2;
-                while (len > 0) {
-                    int q = in.get8();
-                    int p = q >> 4;
-                    boolean sixteen = p != 0;
-                    int t = q & 15;
-                    if (p != 0 && p != 1) {
-                        throw in.fail("DQT precision 0 or 1", String.valueOf(p), "bad DQT type");
-                    }
-                    if (t > 3) {
-                        throw in.fail("DQT table 0..3", String.valueOf(t), "bad DQT table");
-                    }
-                    for (int i = 0; i < 64; ++i) {
-                        dequant[t][StbJpegReader.DEZIGZAG[i]] = sixteen ? in.get16be() : in.get8();
-                    }
-                    len -= sixteen ? 129 : 65;
-                }
-                if (len != 0) {
-                    throw in.fail("a DQT length matching its tables", "a mismatch of " + len + " bytes", "DQT");
-                }
+                tables.readDqt(in);
                 return;
             case 0xc4: // DHT
-                len = in.get16be() - 2;
-                while (len > 0) {
-                    int[] sizes = new int[16];
-                    int n = 0;
-                    int q = in.get8();
-                    int tc = q >> 4;
-                    int th = q & 15;
-                    if (tc > 1 || th > 3) {
-                        throw in.fail("DHT class 0..1 and table 0..3", "class " + tc + " table " + th,
-                                "bad DHT header");
-                    }
-                    for (int i = 0; i < 16; ++i) {
-                        sizes[i] = in.get8();
-                        n += sizes[i];
-                    }
-                    len -= 17;
-                    StbHuffman h = tc == 0 ? huffDc[th] : huffAc[th];
-                    String bad = h.build(sizes);
-                    if (bad != null) {
-                        throw in.fail(bad);
-                    }
-                    for (int i = 0; i < n; ++i) {
-                        h.values[i] = in.get8();
-                    }
-                    if (tc != 0) {
-                        h.buildFastAc(fastAc[th]);
-                    }
-                    len -= n;
-                }
-                if (len != 0) {
-                    throw in.fail("a DHT length matching its tables", "a mismatch of " + len + " bytes", "DHT");
-                }
+                tables.readDht(in);
                 return;
             default:
                 break;

@@ -24,7 +24,7 @@ final class ConfigFlags {
     /** Adds one option per key to {@code spec}; values given on the command line are collected in {@link #given()}. */
     ConfigFlags(CommandSpec spec, ConfigSchema schema) {
         for (ConfigKey<?> key : schema.keys()) {
-            String def = key.secret() ? "none" : String.valueOf(key.defaultValue());
+            String def = key.secret() || key.defaultValue() == null ? "none" : String.valueOf(key.defaultValue());
             spec.addOption(OptionSpec.builder("--" + key.name())
                     .paramLabel(key.type() == String.class ? "TEXT" : key.type().getSimpleName().toUpperCase())
                     .type(String.class)

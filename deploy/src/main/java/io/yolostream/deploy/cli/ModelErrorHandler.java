@@ -2,6 +2,7 @@ package io.yolostream.deploy.cli;
 
 import io.yolostream.config.ConfigException;
 import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.service.DetectException;
 import io.yolostream.ingest.IngestException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -30,7 +31,8 @@ final class ModelErrorHandler implements IExecutionExceptionHandler {
     /** Also looks through wrappers (e.g. an ExecutionException from a worker thread). */
     private static RuntimeException findUserError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ModelException || c instanceof IngestException || c instanceof ConfigException) {
+            if (c instanceof ModelException || c instanceof IngestException || c instanceof ConfigException
+                    || c instanceof DetectException) {
                 return (RuntimeException) c;
             }
             if (c.getCause() == c) {

@@ -39,6 +39,7 @@ public final class YolostreamCommand implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new YolostreamCommand())
                 .addSubcommand("ingest", IngestCommand.commandLine())
+                .addSubcommand("detect", DetectCommand.commandLine())
                 .setExecutionExceptionHandler(new ModelErrorHandler());
     }
 

@@ -45,9 +45,16 @@ final class TopicSetup {
             TopicDescription existing = describe(admin, topic);
             if (existing == null) {
                 create(admin, config, maxMessageBytes);
+                // metadata of a new topic reaches the broker's cache a moment after CreateTopics returns
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
                 existing = describe(admin, topic);
+                while (existing == null && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    existing = describe(admin, topic);
+                }
                 if (existing == null) {
-                    throw new IngestException("topic " + topic + ": created but not visible after creation");
+                    throw new IngestException("topic " + topic + ": expected it to be visible within " + TIMEOUT_S
+                            + " s of its creation, found it still unknown");
                 }
             } else {
                 raiseLimits(admin, topic, maxMessageBytes);

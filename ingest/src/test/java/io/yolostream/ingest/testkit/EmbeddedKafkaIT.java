@@ -71,7 +71,10 @@ class EmbeddedKafkaIT {
             producer.send(new ProducerRecord<>(topic, "k", "committed".getBytes(StandardCharsets.UTF_8)));
             producer.commitTransaction();
         }
-        List<ConsumerRecord<String, byte[]>> records = kafka.readAll(topic);
+        // commitTransaction returns before the commit markers are written: wait for the record to become visible
+        // (an aborted record, if it leaked, would come first, at offset 0)
+        List<ConsumerRecord<String, byte[]>> records = EmbeddedKafkaReader.readUntil(kafka.bootstrapServers(), topic,
+                r -> !r.isEmpty(), java.time.Duration.ofSeconds(30));
         assertEquals(List.of("committed"),
                 records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList(),
                 "read_committed skips the aborted record");

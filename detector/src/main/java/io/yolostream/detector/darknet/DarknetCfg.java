@@ -17,7 +17,7 @@ public record DarknetCfg(String source, String text, List<CfgSection> sections) 
 
     public static DarknetCfg read(Path file) {
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (IOException e) {
             throw new ModelException("cfg file " + file + ": cannot read it: " + e.getMessage(), e);
         }

@@ -5,6 +5,9 @@ import static org.bytedeco.opencv.global.opencv_dnn.DNN_BACKEND_OPENCV;
 import static org.bytedeco.opencv.global.opencv_dnn.DNN_TARGET_CPU;
 import static org.bytedeco.opencv.global.opencv_dnn.readNetFromDarknet;
 
+import io.yolostream.detector.darknet.DarknetCfg;
+import io.yolostream.detector.darknet.DarknetLayer;
+import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.model.ModelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -54,18 +57,23 @@ public final class OpenCvDarknetNet implements AutoCloseable {
 
     /** Loads the network; errors name the cfg / weights file and say what was wrong. */
     public static OpenCvDarknetNet load(Path cfgFile, Path weightsFile) {
-        DarknetCfgText cfg = DarknetCfgText.read(cfgFile).withoutTrailingRegion();
-        String last = cfg.lastSectionName();
-        if (!"convolutional".equals(last) && !"conv".equals(last)) { // darknet accepts both spellings
+        DarknetNetwork network = DarknetNetwork.of(DarknetCfg.read(cfgFile));
+        List<DarknetLayer> layers = network.layers();
+        DarknetLayer beforeRegion = layers.get(layers.size() - 2);
+        if (!(beforeRegion instanceof DarknetLayer.Convolutional)) {
             throw new ModelException("darknet cfg " + cfgFile + ": expected the last layer (before [region]) to be"
-                    + " [convolutional], found [" + last + "]");
+                    + " [convolutional], found [" + beforeRegion.section().type() + "]");
         }
-        int channels = cfg.lastSectionInt("filters", cfgFile);
+        int channels = beforeRegion.outChannels();
+        // OpenCV refuses YOLO9000's [region] ("not implemented"), and we want the raw convolution anyway
+        String[] lines = network.cfg().text().split("\r?\n", -1);
+        String withoutRegion = String.join("\n",
+                java.util.Arrays.copyOf(lines, network.region().section().line() - 1));
         byte[] weights = readAll(weightsFile, "darknet weights");
 
         Net net = null;
         try (PointerScope scope = new PointerScope()) {
-            net = readNetFromDarknet(cfg.text().getBytes(StandardCharsets.UTF_8), weights);
+            net = readNetFromDarknet(withoutRegion.getBytes(StandardCharsets.UTF_8), weights);
             // The net outlives this scope: take our own reference (released by close()), then leave the scope.
             net.retainReference();
             scope.detach(net);

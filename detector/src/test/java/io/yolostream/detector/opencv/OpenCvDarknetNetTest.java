@@ -166,30 +166,49 @@ class OpenCvDarknetNetTest {
 
                 [convolutional]
                 batch_normalize=1
-                filters=2
+                filters=6
                 size=1
                 stride=1
                 pad=0
                 activation=leaky
+
+                [region]
+                anchors=1,1
+                classes=1
+                coords=4
+                num=1
                 """);
-        float[] bias = {0.1f, -0.2f};
-        float[] scale = {2f, 0.5f};
-        float[] mean = {0.3f, 1.5f};
-        float[] var = {4f, 0.25f};
-        float[] w = {1f, 0.5f, -1f, 0.25f, 1f, 2f};
+        int filters = 6;
+        float[] bias = new float[filters];
+        float[] scale = new float[filters];
+        float[] mean = new float[filters];
+        float[] var = new float[filters];
+        float[] w = new float[filters * 3];
+        for (int f = 0; f < filters; f++) {
+            bias[f] = 0.1f - 0.1f * f;
+            scale[f] = 2f / (f + 1);
+            mean[f] = 0.3f * f - 0.5f;
+            var[f] = 0.25f + f;
+            for (int c = 0; c < 3; c++) {
+                w[f * 3 + c] = ((f + 2 * c) % 5 - 2) * 0.5f;
+            }
+        }
         Path weights = TinyDarknet.writeWeights(dir, "bn", bias, scale, mean, var, w);
         float[] x = {0.1f, 0.2f, 0.3f, 0.4f, 0.9f, 0.8f, 0.7f, 0.6f, 0f, 0.5f, 1f, 0.25f};
         try (OpenCvDarknetNet net = OpenCvDarknetNet.load(cfg, weights)) {
             assertTrue(net.outputLayerName().startsWith("leaky_"), net.layerNames().toString());
             float[] y = net.forwardLastConv(FloatBuffer.wrap(x), 1, 2, 2);
-            for (int f = 0; f < 2; f++) {
+            boolean negativeSeen = false;
+            for (int f = 0; f < filters; f++) {
                 for (int p = 0; p < 4; p++) {
                     float conv = w[f * 3] * x[p] + w[f * 3 + 1] * x[4 + p] + w[f * 3 + 2] * x[8 + p];
                     float bn = scale[f] * (conv - mean[f]) / (float) Math.sqrt(var[f] + 1e-6) + bias[f];
+                    negativeSeen |= bn < 0;
                     float expected = bn > 0 ? bn : 0.1f * bn;
                     assertEquals(expected, y[f * 4 + p], 1e-4f, "filter " + f + " pixel " + p);
                 }
             }
+            assertTrue(negativeSeen, "the fixture exercises the leaky slope");
         }
     }
 

@@ -63,7 +63,10 @@ public final class OrtRunner implements AutoCloseable {
                         s = env.createSession(model, opts);
                         why = null;
                     } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                        why = e.getMessage();
+                        // ORT's message is a multi-line dump; its first line says what is missing
+                        String m = String.valueOf(e.getMessage()).strip();
+                        why = m.contains("with error: ") ? m.substring(m.indexOf("with error: ") + 12) : m;
+                        why = why.lines().findFirst().orElse(why);
                         if (opts != null) {
                             opts.close();
                             opts = null;

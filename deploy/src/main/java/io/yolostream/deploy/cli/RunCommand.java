@@ -1,0 +1,117 @@
+package io.yolostream.deploy.cli;
+
+import io.yolostream.deploy.run.AllInOne;
+import io.yolostream.deploy.run.RunConsole;
+import io.yolostream.deploy.run.RunSetup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Everything in one process: a Kafka broker (KRaft, in-process; data kept under --data-dir so a "
+                + "second run resumes), ingest, the detector (and the sinks), wired together. Prints where everything "
+                + "is, the detections as they are committed, and a status line per camera.",
+                "With no camera it plays a generated demo clip; with no model it uses darknet's yolov2-tiny-voc with "
+                        + "seeded random weights (a banner says so). With --bootstrap-servers it uses your Kafka "
+                        + "cluster instead: that is how you grow past one machine (add brokers, and run more "
+                        + "`yolostream detect` instances in the same group)."},
+        footer = {"", "Examples:",
+                "  yolostream run",
+                "  yolostream run --camera rtsp://user:pass@10.0.0.5/stream1 --camera parking.mp4 --model yolov2-voc.onnx",
+                "  yolostream run --model yolo9000.cfg --weights yolo9000.weights --tree 9k.tree --names 9k.names",
+                "  yolostream run --bootstrap-servers kafka1:9092 --camera rtsp://10.0.0.6/live --model yolov2.onnx"})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--camera", paramLabel = "URL|FILE",
+            description = "A camera (rtsp://...) or a video file (looped as a live camera); repeat for more.")
+    List<String> cameras;
+
+    @Option(names = {"--model", "--cfg"}, paramLabel = "MODEL",
+            description = "ONNX model from `yolostream convert`, or a darknet .cfg with --weights.")
+    Path model;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "Darknet weights of a .cfg model.")
+    Path weights;
+
+    @Option(names = "--names", paramLabel = "FILE", description = "Class names of a .cfg model.")
+    Path names;
+
+    @Option(names = "--tree", paramLabel = "FILE", description = "WordTree of a YOLO9000 .cfg model.")
+    Path tree;
+
+    @Option(names = "--thresh", paramLabel = "P", description = "Score threshold (default 0.24; 0.04 for the random demo model).")
+    Double thresh;
+
+    @Option(names = "--resolution", defaultValue = "adaptive", paramLabel = "POLICY",
+            description = "adaptive or fixed:N. Default: ${DEFAULT-VALUE}.")
+    String resolution;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of the embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the embedded broker (0 = the one it used last time, else a free one).")
+    int kafkaPort;
+
+    @Option(names = "--port-base", defaultValue = "8081", paramLabel = "PORT",
+            description = "HTTP ports: ingest API on PORT, detector on PORT+1, sinks on PORT+2. Default: ${DEFAULT-VALUE}.")
+    int portBase;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Broker data and demo assets (default: $YOLOSTREAM_HOME/run or ~/.cache/yolostream/run).")
+    Path dataDir;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after this many seconds (0 = until Ctrl-C).")
+    long duration;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        RunSetup setup = RunSetup.resolve(dataDir, cameras, model, weights, names, tree, thresh, resolution);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // Ctrl-C: let the main thread close everything in order before the JVM goes
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (AllInOne all = new AllInOne(setup.dataDir(), setup.cameras(), setup.modelFlags(), bootstrapServers,
+                kafkaPort, portBase);
+             RunConsole console = new RunConsole(all, out)) {
+            console.banner(setup);
+            boolean timedOut = duration > 0 ? !stop.await(duration, TimeUnit.SECONDS) : awaitForever(stop);
+            out.println(timedOut ? "stopping after " + duration + " s" : "stopping");
+            out.flush();
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+        return 0;
+    }
+
+    private static boolean awaitForever(CountDownLatch stop) throws InterruptedException {
+        stop.await();
+        return false;
+    }
+}

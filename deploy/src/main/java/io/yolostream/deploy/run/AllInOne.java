@@ -1,0 +1,114 @@
+package io.yolostream.deploy.run;
+
+import io.micrometer.core.instrument.Gauge;
+import io.yolostream.deploy.kafka.EmbeddedBroker;
+import io.yolostream.detector.service.DetectConfig;
+import io.yolostream.detector.service.DetectService;
+import io.yolostream.ingest.service.CameraStatus;
+import io.yolostream.ingest.service.IngestConfig;
+import io.yolostream.ingest.service.IngestService;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Everything in one JVM: a KRaft broker (unless an external cluster is given), ingest, the detector, and the
+ * sinks, wired to one another. Started in pipeline order, closed in reverse: cameras stop first, the detector
+ * finishes and commits its batch in flight, the broker goes last, so nothing acknowledged is lost.
+ */
+public final class AllInOne implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AllInOne.class.getName());
+
+    private final EmbeddedBroker broker;
+    private final String bootstrap;
+    private final IngestService ingest;
+    private final DetectService detect;
+
+    /**
+     * @param cameras    camera id → URL or file (looped as a live camera)
+     * @param model      model flags for the detector (model, weights, names, tree, thresh, ...)
+     * @param bootstrap  an existing cluster, or null for the embedded broker in {@code dataDir/kafka}
+     * @param portBase   ingest API on portBase, detector on +1, sinks on +2
+     */
+    public AllInOne(Path dataDir, Map<String, String> cameras, Map<String, String> model, String bootstrap,
+                    int kafkaPort, int portBase) {
+        EmbeddedBroker b = null;
+        IngestService in = null;
+        try {
+            if (bootstrap == null) {
+                b = new EmbeddedBroker(dataDir.resolve("kafka"), kafkaPort, Map.of());
+                bootstrap = b.bootstrapServers();
+            }
+            Properties ingestFile = new Properties();
+            cameras.forEach((id, url) -> ingestFile.setProperty("camera." + id + ".url", url));
+            in = new IngestService(IngestConfig.resolve(ingestFile, Map.of(), Map.of(
+                    "bootstrap-servers", bootstrap, "http-port", Integer.toString(portBase),
+                    "http-host", "127.0.0.1")));
+            Map<String, String> detectFlags = new LinkedHashMap<>(model);
+            detectFlags.put("bootstrap-servers", bootstrap);
+            detectFlags.put("http-port", Integer.toString(portBase + 1));
+            detectFlags.put("http-host", "127.0.0.1");
+            detectFlags.putIfAbsent("instance-id", "all-in-one");
+            this.detect = new DetectService(DetectConfig.resolve(new Properties(), Map.of(), detectFlags));
+        } catch (RuntimeException e) {
+            if (in != null) {
+                in.close();
+            }
+            if (b != null) {
+                b.close();
+            }
+            throw e;
+        }
+        this.broker = b;
+        this.bootstrap = bootstrap;
+        this.ingest = in;
+        LOG.log(System.Logger.Level.INFO, "all-in-one running on {0}", bootstrap);
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public boolean embeddedBroker() {
+        return broker != null;
+    }
+
+    public int ingestPort() {
+        return ingest.httpPort();
+    }
+
+    public int detectPort() {
+        return detect.httpPort();
+    }
+
+    public String modelId() {
+        return detect.modelId();
+    }
+
+    public List<CameraStatus> cameras() {
+        return new ArrayList<>(ingest.cameras().statuses());
+    }
+
+    /** The input size the detector chose for its last batch (0 before the first). */
+    public int resolution() {
+        Gauge g = detect.registry().find("yolostream.detector.resolution").gauge();
+        return g == null ? 0 : (int) g.value();
+    }
+
+    public boolean detectorRunning() {
+        return detect.isRunning();
+    }
+
+    @Override
+    public void close() {
+        ingest.close();
+        detect.close();
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

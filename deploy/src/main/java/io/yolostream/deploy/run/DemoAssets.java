@@ -1,0 +1,145 @@
+package io.yolostream.deploy.run;
+
+import io.yolostream.detector.darknet.DarknetCfg;
+import io.yolostream.detector.darknet.DarknetConverter;
+import io.yolostream.detector.darknet.DarknetNetwork;
+import io.yolostream.detector.darknet.RandomWeights;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
+import static org.bytedeco.opencv.global.opencv_imgproc.circle;
+import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
+
+/**
+ * What {@code yolostream run} uses when it is given no camera or no model: a short generated street-like clip and
+ * darknet's yolov2-tiny-voc with seeded random weights. Made once in the data directory, reused afterwards.
+ */
+final class DemoAssets {
+    static final long SEED = 20161225L; // YOLO9000's arXiv date
+    private static final String RESOURCES = "/io/yolostream/deploy/demo/";
+
+    private DemoAssets() {
+    }
+
+    /** The demo model files: cfg, random weights, names (written on first use). */
+    record Model(Path cfg, Path weights, Path names) {
+    }
+
+    static Model model(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path cfg = copy(dir, "yolov2-tiny-voc.cfg");
+            Path names = copy(dir, "voc.names");
+            Path weights = dir.resolve("yolov2-tiny-voc.random.weights");
+            if (!Files.isRegularFile(weights)) {
+                DarknetNetwork net = DarknetNetwork.of(DarknetCfg.read(cfg));
+                Path tmp = dir.resolve(weights.getFileName() + ".tmp");
+                try (OutputStream os = Files.newOutputStream(tmp)) {
+                    RandomWeights.write(net, SEED, 0, 2, os);
+                }
+                Files.move(tmp, weights, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            DarknetConverter.readNames(names);
+            return new Model(cfg, weights, names);
+        } catch (IOException e) {
+            throw new UncheckedIOException("demo model in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path copy(Path dir, String name) throws IOException {
+        Path target = dir.resolve(name);
+        if (!Files.isRegularFile(target)) {
+            try (InputStream in = DemoAssets.class.getResourceAsStream(RESOURCES + name)) {
+                if (in == null) {
+                    throw new IOException("missing resource " + RESOURCES + name);
+                }
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return target;
+    }
+
+    /** A 10 s 640x360 25 fps H.264 clip of moving shapes (libopenh264), written on first use. */
+    static Path video(Path dir) {
+        Path file = dir.resolve("demo-street.mp4");
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path tmp = dir.resolve("demo-street.tmp.mp4");
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+        int w = 640;
+        int h = 360;
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(tmp.toString(), w, h, 0);
+             OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+             Mat canvas = new Mat(h, w, CV_8UC3)) {
+            recorder.setFormat("mp4");
+            recorder.setVideoCodecName("libopenh264");
+            recorder.setVideoCodec(AV_CODEC_ID_H264);
+            recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(25);
+            recorder.setGopSize(25);
+            recorder.setVideoBitrate(1_000_000);
+            recorder.start();
+            for (int i = 0; i < 250; i++) {
+                draw(canvas, i, w, h);
+                Frame frame = converter.convert(canvas);
+                recorder.record(frame, AV_PIX_FMT_BGR24);
+            }
+            recorder.stop();
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
+            throw new IllegalStateException("cannot record the demo video " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static void draw(Mat canvas, int i, int w, int h) {
+        try (Scalar sky = new Scalar(200, 170, 120, 0);
+             Scalar road = new Scalar(90, 90, 90, 0);
+             Rect top = new Rect(0, 0, w, h / 2);
+             Rect bottom = new Rect(0, h / 2, w, h - h / 2)) {
+            rectangle(canvas, top, sky, FILLED, 8, 0);
+            rectangle(canvas, bottom, road, FILLED, 8, 0);
+        }
+        // two "cars" crossing and a "pedestrian" walking: enough motion and edges for the JPEG/decode paths
+        int x1 = (i * 4) % (w + 160) - 160;
+        int x2 = w - (i * 3) % (w + 120);
+        try (Scalar red = new Scalar(40, 40, 200, 0);
+             Scalar blue = new Scalar(200, 60, 30, 0);
+             Scalar skin = new Scalar(120, 160, 220, 0);
+             Rect car1 = new Rect(x1, h / 2 + 30, 160, 70);
+             Rect car2 = new Rect(x2, h / 2 + 110, 120, 60);
+             Rect body = new Rect(300 + (i % 100), h / 2 - 60, 24, 90);
+             Point head = new Point(312 + (i % 100), h / 2 - 75)) {
+            rectangle(canvas, car1, red, FILLED, 8, 0);
+            rectangle(canvas, car2, blue, FILLED, 8, 0);
+            rectangle(canvas, body, skin, FILLED, 8, 0);
+            circle(canvas, head, 14, skin, FILLED, 8, 0);
+        }
+    }
+}

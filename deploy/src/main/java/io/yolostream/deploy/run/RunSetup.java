@@ -1,0 +1,90 @@
+package io.yolostream.deploy.run;
+
+import io.yolostream.ingest.IngestException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code yolostream run} will run: the data directory, the cameras (or the demo clip) and the detector's model
+ * flags (or the demo model), resolved from the command line.
+ *
+ * @param demoModel true when the model is the random-weight demo: the console says so loudly
+ */
+public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, String> modelFlags, boolean demoModel,
+                       boolean demoVideo) {
+
+    /** Default data directory: {@code $YOLOSTREAM_HOME/run}, else {@code ~/.cache/yolostream/run}. */
+    public static Path defaultDataDir() {
+        String home = System.getenv("YOLOSTREAM_HOME");
+        Path base = home != null && !home.isBlank() ? Path.of(home)
+                : Path.of(System.getProperty("user.home"), ".cache", "yolostream");
+        return base.resolve("run");
+    }
+
+    public static RunSetup resolve(Path dataDir, List<String> cameraUrls, Path model, Path weights, Path names,
+                                   Path tree, Double thresh, String resolution) {
+        Path dir = dataDir != null ? dataDir : defaultDataDir();
+        Map<String, String> cameras = new LinkedHashMap<>();
+        boolean demoVideo = cameraUrls == null || cameraUrls.isEmpty();
+        if (demoVideo) {
+            cameras.put("demo", DemoAssets.video(dir.resolve("demo")).toString());
+        } else {
+            for (String url : cameraUrls) {
+                cameras.put(cameraId(url, cameras), url);
+            }
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        boolean demoModel = model == null;
+        if (demoModel) {
+            DemoAssets.Model m = DemoAssets.model(dir.resolve("demo"));
+            flags.put("model", m.cfg().toString());
+            flags.put("weights", m.weights().toString());
+            flags.put("names", m.names().toString());
+            // random weights put every class near 1/20: a low threshold shows the pipeline at work
+            flags.put("thresh", Double.toString(thresh != null ? thresh : 0.04));
+        } else {
+            if (!Files.isRegularFile(model)) {
+                throw new IngestException("--model " + model + ": expected a model file, found none");
+            }
+            flags.put("model", model.toString());
+            if (weights != null) {
+                flags.put("weights", weights.toString());
+            }
+            if (names != null) {
+                flags.put("names", names.toString());
+            }
+            if (tree != null) {
+                flags.put("tree", tree.toString());
+            }
+            if (thresh != null) {
+                flags.put("thresh", Double.toString(thresh));
+            }
+        }
+        flags.put("resolution", resolution);
+        return new RunSetup(dir, cameras, flags, demoModel, demoVideo);
+    }
+
+    /** "cam1", "cam2", ... for URLs; the file's base name for files; unique. */
+    static String cameraId(String url, Map<String, String> taken) {
+        String base;
+        if (url.contains("://")) {
+            base = "cam" + (taken.size() + 1);
+        } else {
+            String name = Path.of(url).getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            base = name.replaceAll("[^A-Za-z0-9._-]", "_");
+            if (base.isEmpty()) {
+                base = "cam" + (taken.size() + 1);
+            }
+        }
+        base = base.length() > 60 ? base.substring(0, 60) : base;
+        String id = base;
+        for (int i = 2; taken.containsKey(id); i++) {
+            id = base + "-" + i;
+        }
+        return id;
+    }
+}

@@ -21,6 +21,8 @@ import java.util.logging.Logger;
  */
 final class LogSetup {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    // java.util.logging holds loggers weakly: keep the one whose level we set, or the setting is lost
+    private static final Logger KAFKA = Logger.getLogger("org.apache.kafka");
 
     private LogSetup() {
     }
@@ -38,7 +40,7 @@ final class LogSetup {
         root.addHandler(h);
         root.setLevel(Level.INFO);
         // Kafka clients are chatty at INFO (every config dump); keep their warnings
-        Logger.getLogger("org.apache.kafka").setLevel(Level.WARNING);
+        KAFKA.setLevel(Level.WARNING);
     }
 
     /** "12:00:01.234 INFO  CameraWorker: message" with URLs' credentials masked. */

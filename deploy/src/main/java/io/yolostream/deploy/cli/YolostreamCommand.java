@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
                 DetectImageCommand.class,
                 BenchCommand.class,
                 BenchIngestCommand.class,
+                BenchPipelineCommand.class,
+                RunCommand.class,
         })
 public final class YolostreamCommand implements Runnable {
 

@@ -1,0 +1,190 @@
+package io.yolostream.deploy.bench;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.yolostream.detector.avro.DetectionStatus;
+import io.yolostream.detector.service.DetectConfig;
+import io.yolostream.detector.service.DetectService;
+import io.yolostream.deploy.kafka.EmbeddedBroker;
+import io.yolostream.ingest.source.EncodedFrame;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One measured run of the bench: fresh topics on the broker, a {@link DetectService} in this JVM for one model and
+ * resolution policy, the virtual cameras publishing, a {@code read_committed} watcher on the detections, until every
+ * frame has its record (or nothing moves for the stall timeout).
+ */
+public final class PipelineRun {
+    /** What to run; {@code detectFlags} are more detect settings (keys as {@code yolostream detect --help}). */
+    public record Settings(Path model, String resolution, int cameras, int framesPerCamera, double fps,
+                           int partitions, Map<String, String> detectFlags, int stallTimeoutSeconds) {
+    }
+
+    /**
+     * A run's numbers.
+     *
+     * @param wallSeconds        first frame published → last detection visible
+     * @param stageMillis        detector time per stage (jpeg, preprocess, inference, decode, transaction): sums over
+     *                           batches, from the service's timers
+     * @param batchesBySize      batches run per input size
+     */
+    public record Result(String model, String modelId, String resolution, int frames, int ok, int skipped,
+                         int errors, int duplicates, double wallSeconds, LatencyStats latency, double meanBatch,
+                         Map<String, Double> stageMillis, Map<Integer, Long> batchesBySize, double startSeconds) {
+
+        public double framesPerSecond() {
+            return wallSeconds > 0 ? frames / wallSeconds : 0;
+        }
+
+        /** JPEG decode + preprocess + region decode + Kafka transaction, as a share of all detector stage time. */
+        public double outsideInferenceShare() {
+            double all = stageMillis.values().stream().mapToDouble(Double::doubleValue).sum();
+            return all > 0 ? (all - stageMillis.getOrDefault("inference", 0.0)) / all : Double.NaN;
+        }
+
+        /** Inference time as a share of the run's wall time (close to 1 = the detector never waits on anything). */
+        public double inferenceBusyShare() {
+            return wallSeconds > 0 ? stageMillis.getOrDefault("inference", 0.0) / 1000 / wallSeconds : Double.NaN;
+        }
+
+        /** "320:12 416:30" batches per input size. */
+        public String sizes() {
+            StringBuilder sb = new StringBuilder();
+            batchesBySize.forEach((s, n) -> sb.append(sb.isEmpty() ? "" : " ").append(s).append(':').append(n));
+            return sb.toString();
+        }
+    }
+
+    private static final List<String> STAGES = List.of("jpeg.decode", "preprocess", "inference", "decode",
+            "transaction");
+
+    private final EmbeddedBroker broker;
+    private final List<EncodedFrame> clip;
+    private final int runNumber;
+
+    public PipelineRun(EmbeddedBroker broker, List<EncodedFrame> clip, int runNumber) {
+        this.broker = broker;
+        this.clip = clip;
+        this.runNumber = runNumber;
+    }
+
+    public Result run(Settings s, Consumer<String> progress) throws InterruptedException {
+        String base = "bench-" + runNumber;
+        String frames = base + ".frames";
+        broker.createTopic(frames, s.partitions(), Map.of("max.message.bytes", String.valueOf(16 << 20)));
+        Map<String, String> flags = new LinkedHashMap<>(s.detectFlags());
+        flags.put("bootstrap-servers", broker.bootstrapServers());
+        flags.put("frames-topic", frames);
+        flags.put("detections-topic", base + ".detections");
+        flags.put("dlq-topic", base + ".dlq");
+        flags.put("group-id", base + ".detector");
+        flags.put("instance-id", base);
+        flags.put("model", s.model().toString());
+        flags.put("resolution", s.resolution());
+        // every frame is measured: none may be skipped as stale, however far behind the detector falls
+        flags.put("max-age-ms", "0");
+        flags.putIfAbsent("http-port", "0");
+        flags.putIfAbsent("http-host", "127.0.0.1");
+        DetectConfig config = DetectConfig.resolve(new Properties(), Map.of(), flags);
+        List<String> cameras = new ArrayList<>();
+        for (int c = 0; c < s.cameras(); c++) {
+            cameras.add(String.format(Locale.ROOT, "cam-%02d", c + 1));
+        }
+        long t0 = System.nanoTime();
+        try (DetectService detector = new DetectService(config);
+             DetectionWatcher watcher = new DetectionWatcher(broker.bootstrapServers(), base + ".detections");
+             VirtualCameras cams = new VirtualCameras(broker.bootstrapServers(), frames, clip, cameras,
+                     s.framesPerCamera(), s.fps())) {
+            double startSeconds = (System.nanoTime() - t0) / 1e9;
+            watcher.start();
+            cams.start();
+            await(s, detector, watcher, cams, progress);
+            Map<String, Double> stages = stageMillis(detector.registry());
+            Map<Integer, Long> sizes = batchesBySize(detector.registry());
+            return result(s, detector.modelId(), watcher, cams, stages, sizes, startSeconds);
+        }
+    }
+
+    private static void await(Settings s, DetectService detector, DetectionWatcher watcher, VirtualCameras cams,
+                              Consumer<String> progress) throws InterruptedException {
+        int total = cams.total();
+        long lastChange = System.nanoTime();
+        long lastReport = System.nanoTime();
+        int lastCount = -1;
+        while (watcher.count() < total) {
+            Thread.sleep(50);
+            if (cams.error() != null) {
+                throw new IllegalStateException("publishing frames failed: " + cams.error(), cams.error());
+            }
+            if (watcher.error() != null) {
+                throw new IllegalStateException("reading detections failed: " + watcher.error(), watcher.error());
+            }
+            if (!detector.isRunning()) {
+                detector.awaitTermination(); // rethrows the loop's failure
+                throw new IllegalStateException("the detector stopped before all frames had a record");
+            }
+            int count = watcher.count();
+            long now = System.nanoTime();
+            if (count != lastCount || cams.published() < total) {
+                lastCount = count;
+                lastChange = now;
+            } else if (now - lastChange > TimeUnit.SECONDS.toNanos(s.stallTimeoutSeconds())) {
+                throw new IllegalStateException("expected " + total + " detection records, found " + count
+                        + " and no new one for " + s.stallTimeoutSeconds() + " s");
+            }
+            if (now - lastReport >= TimeUnit.SECONDS.toNanos(2)) {
+                lastReport = now;
+                progress.accept(String.format(Locale.ROOT, "published %d/%d, detected %d/%d, last resolution %s",
+                        cams.published(), total, count, total, lastResolution(detector.registry())));
+            }
+        }
+    }
+
+    private static Result result(Settings s, String modelId, DetectionWatcher watcher, VirtualCameras cams,
+                                 Map<String, Double> stages, Map<Integer, Long> sizes, double startSeconds) {
+        List<DetectionWatcher.Seen> seen = watcher.seen();
+        double[] lat = seen.stream().mapToDouble(DetectionWatcher.Seen::latencyMs).toArray();
+        int ok = (int) seen.stream().filter(x -> x.status() == DetectionStatus.OK).count();
+        int skipped = (int) seen.stream().filter(x -> x.status() == DetectionStatus.SKIPPED_STALE).count();
+        int errors = (int) seen.stream().filter(x -> x.status() == DetectionStatus.ERROR).count();
+        double meanBatch = seen.stream().mapToInt(DetectionWatcher.Seen::batchSize).filter(b -> b > 0).average()
+                .orElse(0);
+        double wall = (watcher.lastVisibleMillis() - cams.firstPublishMillis()) / 1000.0;
+        String model = s.model().getFileName().toString().replaceFirst("\\.onnx$", "");
+        return new Result(model, modelId, s.resolution(), seen.size(), ok, skipped, errors, watcher.duplicates(),
+                wall, LatencyStats.of(lat), meanBatch, stages, sizes, startSeconds);
+    }
+
+    private static Map<String, Double> stageMillis(MeterRegistry registry) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String stage : STAGES) {
+            Timer t = registry.find("yolostream.detector." + stage).timer();
+            out.put(stage, t == null ? 0 : t.totalTime(TimeUnit.MILLISECONDS));
+        }
+        return out;
+    }
+
+    private static Map<Integer, Long> batchesBySize(MeterRegistry registry) {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (Counter c : registry.find("yolostream.detector.batches").counters()) {
+            out.merge(Integer.parseInt(c.getId().getTag("resolution")), (long) c.count(), Long::sum);
+        }
+        return out;
+    }
+
+    private static String lastResolution(MeterRegistry registry) {
+        var g = registry.find("yolostream.detector.resolution").gauge();
+        return g == null || g.value() == 0 ? "-" : String.valueOf((int) g.value());
+    }
+}

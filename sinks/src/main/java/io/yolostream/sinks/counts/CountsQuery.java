@@ -1,0 +1,96 @@
+package io.yolostream.sinks.counts;
+
+import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.avro.NodeCounts;
+import io.yolostream.sinks.hierarchy.Subscription;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Interactive queries on the counts store: the current (latest) window of a camera, or of every camera this
+ * instance holds. A camera held by another instance is answered with where to ask ({@link #ownerOf}).
+ */
+public final class CountsQuery {
+    private final KafkaStreams streams;
+    private final SinksConfig config;
+    private final HostInfo self;
+
+    public CountsQuery(KafkaStreams streams, SinksConfig config, HostInfo self) {
+        this.streams = streams;
+        this.config = config;
+        this.self = self;
+    }
+
+    /** The subscriptions a {@code node} parameter names (its name, token, WordNet id or topic); all when null. */
+    public List<Subscription> nodes(String node) {
+        if (node == null || node.isBlank()) {
+            return config.subscriptions();
+        }
+        String n = node.strip().toLowerCase(Locale.ROOT);
+        return config.subscriptions().stream().filter(s -> s.name().toLowerCase(Locale.ROOT).equals(n)
+                || s.token().toLowerCase(Locale.ROOT).equals(n) || s.topic().equals(node.strip())
+                || n.equals(s.wordnetId())).toList();
+    }
+
+    /** Another instance that holds {@code camera}'s counts, or empty when it is this one (or unknown). */
+    public Optional<HostInfo> ownerOf(String camera) {
+        KeyQueryMetadata m = streams.queryMetadataForKey(CountsTopology.STORE, camera, Serdes.String().serializer());
+        if (m == null || m.activeHost() == null || m.activeHost().equals(HostInfo.unavailable())
+                || m.activeHost().equals(self)) {
+            return Optional.empty();
+        }
+        return Optional.of(m.activeHost());
+    }
+
+    /**
+     * One entry per camera: its latest window with frames and the counts of {@code nodes}.
+     *
+     * @param camera null for every camera of this instance
+     */
+    public List<Map<String, Object>> current(String camera, List<Subscription> nodes) {
+        ReadOnlyWindowStore<String, NodeCounts> store = streams.store(StoreQueryParameters.fromNameAndType(
+                CountsTopology.STORE, QueryableStoreTypes.windowStore()));
+        Map<String, KeyValue<Windowed<String>, NodeCounts>> latest = new TreeMap<>();
+        try (KeyValueIterator<Windowed<String>, NodeCounts> it = camera == null ? store.all()
+                : store.fetch(camera, camera, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
+            while (it.hasNext()) {
+                KeyValue<Windowed<String>, NodeCounts> kv = it.next();
+                latest.merge(kv.key.key(), kv, (a, b) -> b.key.window().start() >= a.key.window().start() ? b : a);
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (KeyValue<Windowed<String>, NodeCounts> kv : latest.values()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("camera", kv.key.key());
+            e.put("windowStart", Instant.ofEpochMilli(kv.key.window().start()).toString());
+            e.put("windowEnd", Instant.ofEpochMilli(kv.key.window().end()).toString());
+            e.put("frames", kv.value.getFrames());
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (Subscription s : nodes) {
+                // two subscriptions may share a name (a name and one of its senses): the later one is keyed by topic
+                counts.put(counts.containsKey(s.name()) ? s.topic() : s.name(), CountsTopology.count(kv.value,
+                        s.topic()));
+            }
+            e.put("counts", counts);
+            out.add(e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,166 @@
+package io.yolostream.sinks.service;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.SinksMetrics;
+import io.yolostream.sinks.SinksTopology;
+import io.yolostream.sinks.counts.CountsQuery;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The {@code yolostream sinks} service: checks Kafka and creates the output topics, serves HTTP ({@code /counts},
+ * {@code /metrics}, {@code /health}), and runs the sinks topology as one Kafka Streams app (exactly-once v2).
+ * Constructing it starts everything; {@link #close()} stops it in reverse order. A fatal Streams error stops the app
+ * (health turns DOWN, {@link #awaitTermination()} returns with it).
+ */
+public final class SinksService implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SinksService.class.getName());
+
+    private final SinksConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final SinksMetrics metrics;
+    private final SinksHttp http;
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private boolean closed;
+
+    public SinksService(SinksConfig config) {
+        this.config = config;
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            TopicSetup.checkAndCreate(config);
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            opened.add(registry::close);
+            metrics = new SinksMetrics(registry);
+            http = new SinksHttp(config.get(SinksConfig.HTTP_HOST), config.get(SinksConfig.HTTP_PORT), registry,
+                    this::health);
+            opened.add(http);
+            Topology topology = SinksTopology.buildTopology(config, metrics);
+            streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
+            opened.add(() -> streams.close(Duration.ofSeconds(30)));
+            streams.setUncaughtExceptionHandler(e -> {
+                failure.compareAndSet(null, e);
+                LOG.log(System.Logger.Level.ERROR, "sinks stream thread failed; stopping the app: " + e, e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                    stopped.countDown();
+                }
+            });
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(registry);
+            opened.add(streamsMetrics);
+            http.counts(new CountsQuery(streams, config, new HostInfo(config.advertisedHost(), http.port())));
+            streams.start();
+        } catch (RuntimeException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                closeQuietly(opened.get(i));
+            }
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "sinks reading {0}, routing {1}, window {2} (grace {3}), HTTP on port {4}",
+                config.detectionsTopic(), config.subscriptions().stream().map(s -> s.token() + " -> " + s.topic())
+                        .toList(), config.window(), config.grace(), http.port());
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        KafkaStreams.State s = streams == null ? KafkaStreams.State.CREATED : streams.state();
+        boolean up = s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING;
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("state", s.name());
+        body.put("detectionsTopic", config.detectionsTopic());
+        body.put("topics", config.outputTopics());
+        Throwable f = failure.get();
+        if (f != null) {
+            body.put("error", String.valueOf(f.getMessage()));
+        }
+        return body;
+    }
+
+    public SinksConfig config() {
+        return config;
+    }
+
+    /** The HTTP port (the configured one, or the one chosen for {@code http-port=0}). */
+    public int httpPort() {
+        return http.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public SinksMetrics metrics() {
+        return metrics;
+    }
+
+    /** Waits up to {@code timeout} for the app to reach RUNNING; false if it did not. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()
+                    && streams.state() != KafkaStreams.State.CREATED) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** Blocks until the app stops ({@link #close()} or a fatal error); rethrows that error. */
+    public void awaitTermination() throws InterruptedException {
+        stopped.await();
+        Throwable f = failure.get();
+        if (f != null) {
+            throw new SinksException("sinks stream thread failed: " + f, f);
+        }
+    }
+
+    /** Like {@link #awaitTermination()}, at most {@code timeout}; true when the app stopped. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(streamsMetrics);
+        closeQuietly(() -> streams.close(Duration.ofSeconds(30)));
+        stopped.countDown();
+        closeQuietly(http);
+        closeQuietly(registry::close);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + c + ": " + e, e);
+        }
+    }
+}

@@ -56,6 +56,8 @@ public final class SinksTopology {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, c.get(SinksConfig.THREADS));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, c.get(SinksConfig.COMMIT_INTERVAL_MS));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, c.get(SinksConfig.REPLICATION));
+        // Kafka 5 turns this on by default; opting in now keeps behaviour the same across the upgrade
+        p.put("processing.exception.handler.global.enabled", "true");
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, c.advertisedHost() + ":" + httpPort);
         String stateDir = c.get(SinksConfig.STATE_DIR).strip();
         if (!stateDir.isEmpty()) {

@@ -4,6 +4,7 @@ import io.yolostream.config.ConfigException;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.service.DetectException;
 import io.yolostream.ingest.IngestException;
+import io.yolostream.sinks.service.SinksException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -32,7 +33,7 @@ final class ModelErrorHandler implements IExecutionExceptionHandler {
     private static RuntimeException findUserError(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ModelException || c instanceof IngestException || c instanceof ConfigException
-                    || c instanceof DetectException) {
+                    || c instanceof DetectException || c instanceof SinksException) {
                 return (RuntimeException) c;
             }
             if (c.getCause() == c) {

@@ -49,12 +49,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--tree", paramLabel = "FILE", description = "WordTree of a YOLO9000 .cfg model.")
     Path tree;
 
-    @Option(names = "--thresh", paramLabel = "P", description = "Score threshold (default 0.24; 0.04 for the random demo model).")
+    @Option(names = "--thresh", paramLabel = "P", description = "Score threshold (default 0.24; 0.03 for the random demo model).")
     Double thresh;
 
     @Option(names = "--resolution", defaultValue = "adaptive", paramLabel = "POLICY",
             description = "adaptive or fixed:N. Default: ${DEFAULT-VALUE}.")
     String resolution;
+
+    @Option(names = "--subscribe", paramLabel = "NODES",
+            description = "WordTree nodes (or labels) to route to detections.<node> topics, e.g. dog,vehicle.")
+    String subscribe;
+
+    @Option(names = "--map", paramLabel = "voc|coco|FILE",
+            description = "Places a flat model's classes on the WordTree given with --tree (voc, coco or a file).")
+    String map;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Use this Kafka cluster instead of the embedded broker.")
@@ -92,8 +100,8 @@ final class RunCommand implements Callable<Integer> {
             }
         }, "run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (AllInOne all = new AllInOne(setup.dataDir(), setup.cameras(), setup.modelFlags(), bootstrapServers,
-                kafkaPort, portBase);
+        try (AllInOne all = new AllInOne(setup.dataDir(), setup.cameras(), setup.modelFlags(),
+                setup.sinksFlags(subscribe, map), bootstrapServers, kafkaPort, portBase);
              RunConsole console = new RunConsole(all, out)) {
             console.banner(setup);
             boolean timedOut = duration > 0 ? !stop.await(duration, TimeUnit.SECONDS) : awaitForever(stop);

@@ -42,6 +42,7 @@ public final class YolostreamCommand implements Runnable {
         return new CommandLine(new YolostreamCommand())
                 .addSubcommand("ingest", IngestCommand.commandLine())
                 .addSubcommand("detect", DetectCommand.commandLine())
+                .addSubcommand("sinks", SinksCommand.commandLine())
                 .setExecutionExceptionHandler(new ModelErrorHandler());
     }
 

@@ -7,6 +7,8 @@ import io.yolostream.detector.service.DetectService;
 import io.yolostream.ingest.service.CameraStatus;
 import io.yolostream.ingest.service.IngestConfig;
 import io.yolostream.ingest.service.IngestService;
+import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.service.SinksService;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,17 +29,20 @@ public final class AllInOne implements AutoCloseable {
     private final String bootstrap;
     private final IngestService ingest;
     private final DetectService detect;
+    private final SinksService sinks;
 
     /**
      * @param cameras    camera id → URL or file (looped as a live camera)
      * @param model      model flags for the detector (model, weights, names, tree, thresh, ...)
+     * @param sinksFlags sinks flags (subscribe, tree, names, map)
      * @param bootstrap  an existing cluster, or null for the embedded broker in {@code dataDir/kafka}
      * @param portBase   ingest API on portBase, detector on +1, sinks on +2
      */
-    public AllInOne(Path dataDir, Map<String, String> cameras, Map<String, String> model, String bootstrap,
-                    int kafkaPort, int portBase) {
+    public AllInOne(Path dataDir, Map<String, String> cameras, Map<String, String> model,
+                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase) {
         EmbeddedBroker b = null;
         IngestService in = null;
+        DetectService det = null;
         try {
             if (bootstrap == null) {
                 b = new EmbeddedBroker(dataDir.resolve("kafka"), kafkaPort, Map.of());
@@ -53,8 +58,17 @@ public final class AllInOne implements AutoCloseable {
             detectFlags.put("http-port", Integer.toString(portBase + 1));
             detectFlags.put("http-host", "127.0.0.1");
             detectFlags.putIfAbsent("instance-id", "all-in-one");
-            this.detect = new DetectService(DetectConfig.resolve(new Properties(), Map.of(), detectFlags));
+            det = new DetectService(DetectConfig.resolve(new Properties(), Map.of(), detectFlags));
+            Map<String, String> sf = new LinkedHashMap<>(sinksFlags);
+            sf.put("bootstrap-servers", bootstrap);
+            sf.put("http-port", Integer.toString(portBase + 2));
+            sf.put("http-host", "127.0.0.1");
+            sf.put("state-dir", dataDir.resolve("sinks-state").toString());
+            this.sinks = new SinksService(SinksConfig.resolve(new Properties(), Map.of(), sf));
         } catch (RuntimeException e) {
+            if (det != null) {
+                det.close();
+            }
             if (in != null) {
                 in.close();
             }
@@ -66,6 +80,7 @@ public final class AllInOne implements AutoCloseable {
         this.broker = b;
         this.bootstrap = bootstrap;
         this.ingest = in;
+        this.detect = det;
         LOG.log(System.Logger.Level.INFO, "all-in-one running on {0}", bootstrap);
     }
 
@@ -83,6 +98,14 @@ public final class AllInOne implements AutoCloseable {
 
     public int detectPort() {
         return detect.httpPort();
+    }
+
+    public int sinksPort() {
+        return sinks.httpPort();
+    }
+
+    public java.util.List<String> sinkTopics() {
+        return sinks.config().outputTopics();
     }
 
     public String modelId() {
@@ -105,8 +128,10 @@ public final class AllInOne implements AutoCloseable {
 
     @Override
     public void close() {
+        // upstream first, so each stage drains what the previous one acknowledged
         ingest.close();
         detect.close();
+        sinks.close();
         if (broker != null) {
             broker.close();
         }

@@ -42,6 +42,9 @@ public final class RunConsole implements AutoCloseable {
             out.printf(Locale.ROOT, "  ingest       http://127.0.0.1:%d/cameras  /metrics  /health%n", all.ingestPort());
             out.printf(Locale.ROOT, "  detector     http://127.0.0.1:%d/metrics  /health  (model %s)%n",
                     all.detectPort(), all.modelId());
+            out.printf(Locale.ROOT, "  sinks        http://127.0.0.1:%d/counts?camera=ID&node=NAME  /metrics  /health%n",
+                    all.sinksPort());
+            out.printf(Locale.ROOT, "               %s%n", String.join(", ", all.sinkTopics()));
             setup.cameras().forEach((id, url) -> out.printf(Locale.ROOT, "  camera %-6s %s%n", id,
                     io.yolostream.ingest.UrlMasker.mask(url)));
             if (setup.demoModel()) {

@@ -45,7 +45,7 @@ public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, St
             flags.put("weights", m.weights().toString());
             flags.put("names", m.names().toString());
             // random weights put every class near 1/20: a low threshold shows the pipeline at work
-            flags.put("thresh", Double.toString(thresh != null ? thresh : 0.04));
+            flags.put("thresh", Double.toString(thresh != null ? thresh : 0.03));
         } else {
             if (!Files.isRegularFile(model)) {
                 throw new IngestException("--model " + model + ": expected a model file, found none");
@@ -66,6 +66,24 @@ public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, St
         }
         flags.put("resolution", resolution);
         return new RunSetup(dir, cameras, flags, demoModel, demoVideo);
+    }
+
+    /** The sinks' flags: subscriptions, and the WordTree (the model's own, or --tree with --names) to place them. */
+    public Map<String, String> sinksFlags(String subscribe, String map) {
+        Map<String, String> f = new LinkedHashMap<>();
+        if (subscribe != null && !subscribe.isBlank()) {
+            f.put("subscribe", subscribe);
+        }
+        if (modelFlags.containsKey("tree")) {
+            f.put("tree", modelFlags.get("tree"));
+            if (modelFlags.containsKey("names")) {
+                f.put("names", modelFlags.get("names"));
+            }
+        }
+        if (map != null) {
+            f.put("map", map);
+        }
+        return f;
     }
 
     /** "cam1", "cam2", ... for URLs; the file's base name for files; unique. */

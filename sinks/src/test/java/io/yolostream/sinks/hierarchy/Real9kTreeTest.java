@@ -48,6 +48,20 @@ class Real9kTreeTest {
                 d.resolve("9k.names").toString(), "map", "voc").hierarchy().map().size());
     }
 
+    @Test
+    void theReadmeExampleCocoVehiclesUnderMotorVehicle() {
+        Path d = data();
+        SinksConfig c = SinksConfig.of("tree", d.resolve("9k.tree").toString(), "names",
+                d.resolve("9k.names").toString(), "map", "coco", "subscribe", "motor vehicle,animal,person");
+        try (Driver drv = new Driver(c, RoutingTopology.buildTopology(c))) {
+            drv.send(Fixtures.detection("cam1", 1, T0, List.of(Fixtures.flatObject("car", 2, 0.9f),
+                    Fixtures.flatObject("truck", 7, 0.9f), Fixtures.flatObject("motorbike", 3, 0.9f),
+                    Fixtures.flatObject("bus", 5, 0.9f), Fixtures.flatObject("horse", 17, 0.9f))));
+            assertEquals(List.of("car", "truck", "motorbike"), labels(drv, "detections.motor_vehicle"));
+            assertEquals(List.of("horse"), labels(drv, "detections.animal"));
+        }
+    }
+
     private static List<String> labels(Driver d, String topic) {
         return d.output(topic, SinksSerdes.routed()).readValuesToList().stream().map(RoutedDetection::getLabel)
                 .toList();

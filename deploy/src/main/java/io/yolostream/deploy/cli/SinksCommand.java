@@ -1,0 +1,58 @@
+package io.yolostream.deploy.cli;
+
+import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.service.SinksService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "sinks", mixinStandardHelpOptions = true,
+        description = {"Kafka Streams apps on the detections topic (exactly-once v2): WordTree routing to "
+                + "detections.<node> topics for the subscribed nodes, per-camera counts per node in tumbling "
+                + "windows (detections.counts, and GET /counts), a JSON mirror (detections.json), frame health "
+                + "(detections.health) and a dead-letter topic for unreadable records (detections.dlq).",
+                "Configuration precedence: defaults < --config file < YOLOSTREAM_SINKS_* environment < flags."},
+        footer = {"", "Examples:",
+                "  yolostream sinks --subscribe dog,animal --tree 9k.tree --names 9k.names",
+                "  yolostream sinks --subscribe dog,vehicle --tree 9k.tree --names 9k.names --map voc   # a VOC model",
+                "  kcat -C -b localhost:9092 -t detections.json -X isolation.level=read_committed"})
+final class SinksCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with settings.")
+    Path config;
+
+    ConfigFlags flags;
+
+    static CommandLine commandLine() {
+        SinksCommand cmd = new SinksCommand();
+        CommandLine cl = new CommandLine(cmd);
+        cmd.flags = new ConfigFlags(cl.getCommandSpec(), SinksConfig.SCHEMA);
+        return cl;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SinksConfig cfg = SinksConfig.resolve(ConfigFlags.readFile(config), System.getenv(), flags.given());
+        PrintWriter out = spec.commandLine().getOut();
+        try (SinksService service = new SinksService(cfg)) {
+            Thread hook = new Thread(service::close, "sinks-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            out.printf(Locale.ROOT, "sinks: %s -> %s%n", cfg.detectionsTopic(), String.join(", ", cfg.outputTopics()));
+            out.printf(Locale.ROOT, "  counts   http://localhost:%d/counts?camera=ID&node=NAME%n", service.httpPort());
+            out.printf(Locale.ROOT, "  metrics  http://localhost:%d/metrics%n", service.httpPort());
+            out.printf(Locale.ROOT, "  health   http://localhost:%d/health%n", service.httpPort());
+            out.flush();
+            service.awaitTermination();
+        }
+        return 0;
+    }
+}

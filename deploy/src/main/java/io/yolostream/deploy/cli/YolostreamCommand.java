@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 BenchIngestCommand.class,
                 BenchPipelineCommand.class,
                 RunCommand.class,
+                ReplayCommand.class,
         })
 public final class YolostreamCommand implements Runnable {
 

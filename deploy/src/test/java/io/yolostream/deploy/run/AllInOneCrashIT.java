@@ -79,6 +79,33 @@ class AllInOneCrashIT {
                 assertEquals(1, perFrame.getOrDefault(k, 0), "detections of frame " + k);
             }
             assertTrue(acked.size() > beforeKill, "frames flowed on after the restart");
+
+            // the hierarchy topics, exactly once across the kill too: for every frame detected so far, each
+            // detections.<label> topic ends up with exactly one record per object of that label
+            Map<String, Integer> expected = new HashMap<>();
+            for (Detection d : detections) {
+                for (var o : d.getObjects()) {
+                    expected.merge(key(d.getCameraId(), d.getSequence()) + "/" + o.getLabel(), 1, Integer::sum);
+                }
+            }
+            assertTrue(!expected.isEmpty(), "the tiny model at --thresh 0.01 detects objects to route");
+            var routedSeen = new java.util.concurrent.atomic.AtomicReference<Map<String, Integer>>(Map.of());
+            awaitAlive(second, "the sinks to route every object of the " + detections.size() + " frames", () -> {
+                Map<String, Integer> routed = new HashMap<>();
+                for (String label : AllInOneKit.LABELS) {
+                    for (var r : AllInOneKit.routed(bootstrap, "detections." + label)) {
+                        assertEquals(label, r.getLabel(), "routed to the topic of its label");
+                        String k = key(r.getCameraId(), r.getSequence()) + "/" + label;
+                        if (perFrame.containsKey(key(r.getCameraId(), r.getSequence()))) {
+                            routed.merge(k, 1, Integer::sum);
+                        }
+                    }
+                }
+                routedSeen.set(routed);
+                // a duplicate would keep a count above the expected one forever, a loss below it
+                return routed.equals(expected);
+            });
+            assertEquals(expected, routedSeen.get(), "routed records per frame and label");
             System.out.printf("%tT checked%n", System.currentTimeMillis());
         } finally {
             second.destroy(); // SIGTERM: the shutdown hook closes everything in order
@@ -98,7 +125,7 @@ class AllInOneCrashIT {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), YolostreamCommand.class.getName(),
                 "run", "--data-dir", data.toString(), "--camera", clip.toString(), "--port-base", "0",
-                "--duration", "300"));
+                "--duration", "300", "--subscribe", String.join(",", AllInOneKit.LABELS)));
         cmd.addAll(model.flags());
         Path log = dir.resolve(name + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

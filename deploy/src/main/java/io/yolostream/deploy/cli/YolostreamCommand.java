@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
                 BenchPipelineCommand.class,
                 RunCommand.class,
                 ReplayCommand.class,
+                ModelsCommand.class,
         })
 public final class YolostreamCommand implements Runnable {
 

@@ -1,0 +1,23 @@
+package io.yolostream.detector.models;
+
+/**
+ * One file of a catalog model.
+ *
+ * @param role   what the file is
+ * @param name   its file name in the cache (and on a mirror: {@code BASE/name})
+ * @param origin which of the catalog's default base URLs it is published under
+ * @param path   its path relative to that default base URL
+ */
+public record ModelFile(Role role, String name, Origin origin, String path) {
+
+    public enum Role { CFG, WEIGHTS, NAMES, TREE }
+
+    /** Where darknet's authors publish a file: the weights on pjreddie.com, cfgs and data files in the repository. */
+    public enum Origin { WEIGHTS, REPOSITORY }
+
+    public ModelFile {
+        if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            throw new IllegalArgumentException("model file name must be a plain file name, found '" + name + "'");
+        }
+    }
+}

@@ -8,6 +8,7 @@ import io.yolostream.ingest.service.IngestConfig;
 import io.yolostream.ingest.source.CameraSpec;
 import io.yolostream.ingest.source.ReplaySpeed;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,41 +67,8 @@ final class ReplayCommand implements Callable<Integer> {
             description = "JSON Lines file of the detections, one line per frame. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = {"--model", "--cfg"}, paramLabel = "MODEL",
-            description = "ONNX model from `yolostream convert`, or a darknet .cfg with --weights.")
-    Path model;
-
-    @Option(names = "--weights", paramLabel = "FILE", description = "Darknet weights of a .cfg model.")
-    Path weights;
-
-    @Option(names = "--names", paramLabel = "FILE", description = "Class names of a .cfg model.")
-    Path names;
-
-    @Option(names = "--tree", paramLabel = "FILE", description = "WordTree of a YOLO9000 .cfg model.")
-    Path tree;
-
-    @Option(names = "--thresh", paramLabel = "P", description = "Score threshold (default 0.24; 0.03 for the random demo model).")
-    Double thresh;
-
-    @Option(names = "--resolution", defaultValue = "adaptive", paramLabel = "POLICY",
-            description = "adaptive or fixed:N. Default: ${DEFAULT-VALUE}.")
-    String resolution;
-
-    @Option(names = "--subscribe", paramLabel = "NODES",
-            description = "WordTree nodes (or labels) to route to detections.<node> topics, e.g. dog,vehicle.")
-    String subscribe;
-
-    @Option(names = "--map", paramLabel = "voc|coco|FILE",
-            description = "Places a flat model's classes on the WordTree given with --tree (voc, coco or a file).")
-    String map;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "Use this Kafka cluster instead of the embedded broker.")
-    String bootstrapServers;
-
-    @Option(names = "--kafka-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port of the embedded broker (0 = the one it used last time, else a free one).")
-    int kafkaPort;
+    @Mixin
+    PipelineOptions pipeline;
 
     @Option(names = "--port-base", defaultValue = "0", paramLabel = "PORT",
             description = "HTTP ports: ingest API on PORT, detector on PORT+1, sinks on PORT+2; 0 = any free ones. "
@@ -124,8 +92,7 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IngestException("replay: expected a video file, found no file " + file);
         }
         ReplaySpeed pace = ReplaySpeed.parse(speed);
-        RunSetup setup = RunSetup.resolve(dataDir, List.of(file.toString()), model, weights, names, tree, thresh,
-                resolution);
+        RunSetup setup = pipeline.setup(dataDir, List.of(file.toString()));
         String id = cameraId != null ? cameraId : setup.cameras().keySet().iterator().next();
         IngestConfig ingest = IngestConfig.resolve(new Properties(), Map.of(), Map.of());
         CameraSpec camera = new CameraSpec(id, file.toString(),
@@ -150,10 +117,10 @@ final class ReplayCommand implements Callable<Integer> {
         // On its own embedded broker the replay is that data dir's all-in-one (as `run` is: same ids, so either
         // one resumes where the other stopped or crashed). In a cluster it joins the groups as a short-lived guest
         // with ids of its own, next to a running all-in-one or detectors, without fencing them.
-        boolean embedded = bootstrapServers == null;
+        boolean embedded = pipeline.bootstrapServers == null;
         String instanceId = embedded ? "all-in-one" : "replay-" + ProcessHandle.current().pid();
         try (AllInOne all = new AllInOne(setup.dataDir(), Map.of(), setup.modelFlags(),
-                setup.sinksFlags(subscribe, map), bootstrapServers, kafkaPort, portBase, instanceId, embedded)) {
+                pipeline.sinksFlags(setup), pipeline.bootstrapServers, pipeline.kafkaPort, portBase, instanceId, embedded)) {
             banner(out, all, setup, camera);
             ReplayRun run = new ReplayRun(all, camera, pace, ingest.sourceOptions(), out(),
                     Duration.ofSeconds(Math.max(0, sinksWait)));

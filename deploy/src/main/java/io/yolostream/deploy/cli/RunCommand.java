@@ -4,6 +4,7 @@ import io.yolostream.deploy.run.AllInOne;
 import io.yolostream.deploy.run.RunConsole;
 import io.yolostream.deploy.run.RunSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,41 +37,8 @@ final class RunCommand implements Callable<Integer> {
             description = "A camera (rtsp://...) or a video file (looped as a live camera); repeat for more.")
     List<String> cameras;
 
-    @Option(names = {"--model", "--cfg"}, paramLabel = "MODEL",
-            description = "ONNX model from `yolostream convert`, or a darknet .cfg with --weights.")
-    Path model;
-
-    @Option(names = "--weights", paramLabel = "FILE", description = "Darknet weights of a .cfg model.")
-    Path weights;
-
-    @Option(names = "--names", paramLabel = "FILE", description = "Class names of a .cfg model.")
-    Path names;
-
-    @Option(names = "--tree", paramLabel = "FILE", description = "WordTree of a YOLO9000 .cfg model.")
-    Path tree;
-
-    @Option(names = "--thresh", paramLabel = "P", description = "Score threshold (default 0.24; 0.03 for the random demo model).")
-    Double thresh;
-
-    @Option(names = "--resolution", defaultValue = "adaptive", paramLabel = "POLICY",
-            description = "adaptive or fixed:N. Default: ${DEFAULT-VALUE}.")
-    String resolution;
-
-    @Option(names = "--subscribe", paramLabel = "NODES",
-            description = "WordTree nodes (or labels) to route to detections.<node> topics, e.g. dog,vehicle.")
-    String subscribe;
-
-    @Option(names = "--map", paramLabel = "voc|coco|FILE",
-            description = "Places a flat model's classes on the WordTree given with --tree (voc, coco or a file).")
-    String map;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            description = "Use this Kafka cluster instead of the embedded broker.")
-    String bootstrapServers;
-
-    @Option(names = "--kafka-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port of the embedded broker (0 = the one it used last time, else a free one).")
-    int kafkaPort;
+    @Mixin
+    PipelineOptions pipeline;
 
     @Option(names = "--port-base", defaultValue = "8081", paramLabel = "PORT",
             description = "HTTP ports: ingest API on PORT, detector on PORT+1, sinks on PORT+2. Default: ${DEFAULT-VALUE}.")
@@ -87,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        RunSetup setup = RunSetup.resolve(dataDir, cameras, model, weights, names, tree, thresh, resolution);
+        RunSetup setup = pipeline.setup(dataDir, cameras);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // Ctrl-C: let the main thread close everything in order before the JVM goes
@@ -101,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
         }, "run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (AllInOne all = new AllInOne(setup.dataDir(), setup.cameras(), setup.modelFlags(),
-                setup.sinksFlags(subscribe, map), bootstrapServers, kafkaPort, portBase);
+                pipeline.sinksFlags(setup), pipeline.bootstrapServers, pipeline.kafkaPort, portBase);
              RunConsole console = new RunConsole(all, out)) {
             console.banner(setup);
             boolean timedOut = duration > 0 ? !stop.await(duration, TimeUnit.SECONDS) : awaitForever(stop);

@@ -1,0 +1,56 @@
+package io.yolostream.deploy.cli;
+
+import io.yolostream.deploy.run.RunSetup;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The model, sinks and broker options that {@code run} and {@code replay} share. */
+final class PipelineOptions {
+    @Option(names = {"--model", "--cfg"}, paramLabel = "MODEL",
+            description = "ONNX model from `yolostream convert`, or a darknet .cfg with --weights.")
+    Path model;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "Darknet weights of a .cfg model.")
+    Path weights;
+
+    @Option(names = "--names", paramLabel = "FILE", description = "Class names of a .cfg model.")
+    Path names;
+
+    @Option(names = "--tree", paramLabel = "FILE", description = "WordTree of a YOLO9000 .cfg model.")
+    Path tree;
+
+    @Option(names = "--thresh", paramLabel = "P",
+            description = "Score threshold (default 0.24; 0.03 for the random demo model).")
+    Double thresh;
+
+    @Option(names = "--resolution", defaultValue = "adaptive", paramLabel = "POLICY",
+            description = "adaptive or fixed:N. Default: ${DEFAULT-VALUE}.")
+    String resolution;
+
+    @Option(names = "--subscribe", paramLabel = "NODES",
+            description = "WordTree nodes (or labels) to route to detections.<node> topics, e.g. dog,vehicle.")
+    String subscribe;
+
+    @Option(names = "--map", paramLabel = "voc|coco|FILE",
+            description = "Places a flat model's classes on the WordTree given with --tree (voc, coco or a file).")
+    String map;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Use this Kafka cluster instead of the embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the embedded broker (0 = the one it used last time, else a free one).")
+    int kafkaPort;
+
+    RunSetup setup(Path dataDir, List<String> cameras) {
+        return RunSetup.resolve(dataDir, cameras, model, weights, names, tree, thresh, resolution);
+    }
+
+    Map<String, String> sinksFlags(RunSetup setup) {
+        return setup.sinksFlags(subscribe, map);
+    }
+}

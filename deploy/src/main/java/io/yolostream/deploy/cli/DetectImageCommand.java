@@ -1,6 +1,7 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.decode.DetectionJson;
 import io.yolostream.detector.model.YoloDetector;
@@ -69,7 +70,7 @@ final class DetectImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DecodeOptions decode = new DecodeOptions(thresh, hier, nms, ModelOptions.hierarchy(hierMode));
+        DecodeOptions decode = new DecodeOptions(thresh, hier, nms, HierarchyMode.parse(hierMode));
         PrintWriter out = spec.commandLine().getOut();
         ImageFiles.Decoder decoder = ImageFiles.Decoder.parse(imageDecoder);
         try (YoloDetector detector = modelOptions.open(decode, null)) {

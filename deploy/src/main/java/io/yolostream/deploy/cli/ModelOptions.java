@@ -2,13 +2,11 @@ package io.yolostream.deploy.cli;
 
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.model.ModelSource;
 import io.yolostream.detector.model.YoloDetector;
-import io.yolostream.detector.opencv.OpenCvLetterbox;
-import io.yolostream.detector.preprocess.DarknetLetterbox;
+import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.Device;
 import picocli.CommandLine.Option;
@@ -67,28 +65,12 @@ final class ModelOptions {
     }
 
     Preprocessor preprocessor() {
-        return preprocessor(preprocess);
-    }
-
-    static Preprocessor preprocessor(String kind) {
-        return switch (kind.toLowerCase(Locale.ROOT)) {
-            case "darknet" -> new DarknetLetterbox();
-            case "opencv" -> new OpenCvLetterbox();
-            default -> throw new ModelException("--preprocess: expected darknet or opencv, found '" + kind + "'");
-        };
+        return Preprocessors.byName(preprocess);
     }
 
     YoloDetector open(DecodeOptions decode, ProgressBar progress) {
         return YoloDetector.open(source(), Device.parse(device), threads, preprocessor(), decode,
                 progress == null ? null : progress::update);
-    }
-
-    static HierarchyMode hierarchy(String text) {
-        try {
-            return HierarchyMode.valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ModelException("--hier-mode: expected darknet or conditional, found '" + text + "'");
-        }
     }
 
     /** "416" or "416x320" (width x height). */

@@ -12,5 +12,15 @@ public enum HierarchyMode {
      * The intended walk: compare the per-group (conditional) softmax values, so the running product is the absolute
      * probability.
      */
-    CONDITIONAL
+    CONDITIONAL;
+
+    /** "darknet" or "conditional", any case. */
+    public static HierarchyMode parse(String text) {
+        try {
+            return valueOf(text.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new io.yolostream.detector.model.ModelException("hier-mode: expected darknet or conditional, found '"
+                    + text + "'");
+        }
+    }
 }

@@ -15,8 +15,7 @@ import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.model.ModelSource;
-import io.yolostream.detector.opencv.OpenCvLetterbox;
-import io.yolostream.detector.preprocess.DarknetLetterbox;
+import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.Device;
 
@@ -26,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -125,12 +123,9 @@ public final class DetectConfig {
         } catch (IllegalArgumentException e) {
             problems.add("resolution: " + e.getMessage());
         }
-        String pre = values.get(PREPROCESS).strip().toLowerCase(Locale.ROOT);
-        if (!pre.equals("darknet") && !pre.equals("opencv")) {
-            problems.add("preprocess: expected darknet or opencv, found '" + values.get(PREPROCESS) + "'");
-        }
+        collect(problems, () -> Preprocessors.byName(values.get(PREPROCESS)));
         collect(problems, () -> Device.parse(values.get(DEVICE)));
-        collect(problems, () -> hierarchy(values.get(HIER_MODE)));
+        collect(problems, () -> HierarchyMode.parse(values.get(HIER_MODE)));
         if (!problems.isEmpty()) {
             throw new ConfigException("detect configuration has " + problems.size() + " problem"
                     + (problems.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", problems));
@@ -157,14 +152,6 @@ public final class DetectConfig {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
-    }
-
-    static HierarchyMode hierarchy(String text) {
-        try {
-            return HierarchyMode.valueOf(text.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ModelException("hier-mode: expected darknet or conditional, found '" + text + "'");
-        }
     }
 
     public <T> T get(ConfigKey<T> key) {
@@ -220,12 +207,12 @@ public final class DetectConfig {
     }
 
     public Preprocessor preprocessor() {
-        return get(PREPROCESS).strip().equalsIgnoreCase("opencv") ? new OpenCvLetterbox() : new DarknetLetterbox();
+        return Preprocessors.byName(get(PREPROCESS));
     }
 
     public DecodeOptions decodeOptions() {
         return new DecodeOptions(get(THRESH).floatValue(), get(HIER).floatValue(), get(NMS).floatValue(),
-                hierarchy(get(HIER_MODE)));
+                HierarchyMode.parse(get(HIER_MODE)));
     }
 
     public ModelSource modelSource() {

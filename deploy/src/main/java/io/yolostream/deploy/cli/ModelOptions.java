@@ -6,6 +6,8 @@ import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.model.ModelSource;
 import io.yolostream.detector.model.YoloDetector;
+import io.yolostream.detector.models.ModelRef;
+import io.yolostream.detector.models.ModelStore;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.Device;
@@ -19,9 +21,10 @@ import java.util.Locale;
 /** Options shared by the commands that load and run a model. */
 final class ModelOptions {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL",
-            description = "A model converted by `yolostream convert` (.onnx), a YOLOv2 .onnx exported elsewhere "
-                    + "(with --anchors and --names), or a darknet .cfg (with --weights; converted in memory).")
-    Path model;
+            description = "A model name from `yolostream models list` (pulled into the cache on first use), a model "
+                    + "converted by `yolostream convert` (.onnx), a YOLOv2 .onnx exported elsewhere (with --anchors "
+                    + "and --names), or a darknet .cfg (with --weights; converted in memory).")
+    String model;
 
     @Option(names = "--weights", paramLabel = "FILE", description = "Darknet .weights for a .cfg --model.")
     Path weights;
@@ -51,7 +54,15 @@ final class ModelOptions {
                     + "slightly different pixels). Default: ${DEFAULT-VALUE}.")
     String preprocess;
 
+    /** The model file: {@code --model} itself, or the cached ONNX of a catalog model (pulled on first use). */
+    Path modelPath() {
+        try (DownloadBars bars = new DownloadBars(System.err)) {
+            return ModelRef.resolve(model, ModelStore::fromEnvironment, bars);
+        }
+    }
+
     ModelSource source() {
+        Path model = modelPath();
         ModelSource.Overrides overrides = ModelSource.Overrides.NONE;
         if (!model.toString().endsWith(".cfg") && (anchors != null || names != null)) {
             List<String> problems = new ArrayList<>();

@@ -14,9 +14,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -91,9 +89,6 @@ final class ModelsCommand implements Runnable {
         }
     }
 
-    private record Bar(ProgressBar bar, long total) {
-    }
-
     @Command(name = "pull", mixinStandardHelpOptions = true,
             description = {"Download a model into the cache (resuming a partial download), check the weights' size "
                     + "against the cfg, and convert it to ONNX once; a cached model is not downloaded again.",
@@ -111,23 +106,9 @@ final class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             ModelStore store = where.store();
-            // one bar per file; a new one when a download restarts with another total (a resumed or restarted file)
-            Map<ModelFile, Bar> bars = new HashMap<>();
             ModelStore.Pulled pulled;
-            try {
-                pulled = store.pull(name, (file, bytes, total) -> {
-                    Bar bar = bars.get(file);
-                    if (bar == null || bar.total != total) {
-                        if (bar != null) {
-                            bar.bar.close();
-                        }
-                        bar = new Bar(new ProgressBar(System.err, file.name(), total, "MB", 1e6), total);
-                        bars.put(file, bar);
-                    }
-                    bar.bar.update(bytes);
-                });
-            } finally {
-                bars.values().forEach(b -> b.bar.close());
+            try (DownloadBars bars = new DownloadBars(System.err)) {
+                pulled = store.pull(name, bars);
             }
             PrintWriter err = spec.commandLine().getErr();
             err.println(pulled.cacheHit() ? "model " + name + ": cached in " + pulled.dir()

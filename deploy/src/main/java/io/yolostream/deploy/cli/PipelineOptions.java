@@ -1,6 +1,8 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.deploy.run.RunSetup;
+import io.yolostream.detector.models.ModelRef;
+import io.yolostream.detector.models.ModelStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -10,8 +12,9 @@ import java.util.Map;
 /** The model, sinks and broker options that {@code run} and {@code replay} share. */
 final class PipelineOptions {
     @Option(names = {"--model", "--cfg"}, paramLabel = "MODEL",
-            description = "ONNX model from `yolostream convert`, or a darknet .cfg with --weights.")
-    Path model;
+            description = "A model name from `yolostream models list` (pulled into the cache on first use), an ONNX "
+                    + "model from `yolostream convert`, or a darknet .cfg with --weights.")
+    String model;
 
     @Option(names = "--weights", paramLabel = "FILE", description = "Darknet weights of a .cfg model.")
     Path weights;
@@ -47,7 +50,13 @@ final class PipelineOptions {
     int kafkaPort;
 
     RunSetup setup(Path dataDir, List<String> cameras) {
-        return RunSetup.resolve(dataDir, cameras, model, weights, names, tree, thresh, resolution);
+        Path file = null;
+        if (model != null) {
+            try (DownloadBars bars = new DownloadBars(System.err)) {
+                file = ModelRef.resolve(model, ModelStore::fromEnvironment, bars);
+            }
+        }
+        return RunSetup.resolve(dataDir, cameras, file, weights, names, tree, thresh, resolution);
     }
 
     Map<String, String> sinksFlags(RunSetup setup) {

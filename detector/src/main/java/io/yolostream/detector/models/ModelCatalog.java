@@ -62,6 +62,10 @@ public final class ModelCatalog {
         return List.copyOf(models.values());
     }
 
+    public boolean contains(String name) {
+        return models.containsKey(name);
+    }
+
     public ModelSpec get(String name) {
         ModelSpec m = models.get(name);
         if (m == null) {

@@ -15,6 +15,9 @@ import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.model.ModelSource;
+import io.yolostream.detector.models.ModelPullLog;
+import io.yolostream.detector.models.ModelRef;
+import io.yolostream.detector.models.ModelStore;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.Device;
@@ -49,7 +52,8 @@ public final class DetectConfig {
     public static final ConfigKey<String> TRANSACTIONAL_ID_PREFIX = ConfigKey.string("transactional-id-prefix",
             "yolostream-detector-", "transactional.id = this prefix + instance-id");
     public static final ConfigKey<String> MODEL = ConfigKey.string("model", null,
-            "model: a converted .onnx, or a darknet .cfg with weights (required)");
+            "model: a name from `yolostream models list` (pulled into the cache on first use), a converted .onnx, "
+                    + "or a darknet .cfg with weights (required)");
     public static final ConfigKey<String> WEIGHTS = ConfigKey.string("weights", null, "darknet .weights of a .cfg model");
     public static final ConfigKey<String> NAMES = ConfigKey.string("names", null,
             "class names file (a .cfg model, or to rename an .onnx model's classes)");
@@ -216,7 +220,7 @@ public final class DetectConfig {
     }
 
     public ModelSource modelSource() {
-        Path model = Path.of(get(MODEL).strip());
+        Path model = ModelRef.resolve(get(MODEL), ModelStore::fromEnvironment, ModelPullLog.INSTANCE);
         boolean cfg = model.toString().endsWith(".cfg");
         ModelSource.Overrides overrides = ModelSource.Overrides.NONE;
         if (!cfg && (get(ANCHORS) != null || get(NAMES) != null)) {

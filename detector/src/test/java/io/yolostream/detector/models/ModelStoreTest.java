@@ -243,4 +243,46 @@ class ModelStoreTest {
         assertEquals(Path.of("/y/models"), ModelCache.fromEnvironment(Map.of("YOLOSTREAM_HOME", "/y"), Path.of("/h")).dir());
         assertEquals(Path.of("/h/.cache/yolostream/models"), ModelCache.fromEnvironment(Map.of(), Path.of("/h")).dir());
     }
+    @Test
+    void modelNamePullsOnFirstUseAndReadsTheCacheAfterwards() throws IOException {
+        AtomicLong opened = new AtomicLong();
+        java.util.function.Supplier<ModelStore> lazy = () -> {
+            opened.incrementAndGet();
+            return store(1);
+        };
+        Path onnx = ModelRef.resolve("tiny", lazy, ModelStore.Progress.NONE);
+        assertEquals(tmp.resolve("models/tiny/tiny.onnx"), onnx);
+        assertTrue(Files.size(onnx) > 0);
+        assertEquals(3, requests.size());
+
+        requests.clear();
+        assertEquals(onnx, ModelRef.resolve(" tiny ", lazy, ModelStore.Progress.NONE));
+        assertEquals(List.of(), requests);
+        assertEquals(2, opened.get());
+    }
+
+    @Test
+    void modelFilesWinOverNamesAndAreNotLookedUp() throws IOException {
+        java.util.function.Supplier<ModelStore> never = () -> {
+            throw new AssertionError("the catalog must not be consulted for a file");
+        };
+        Path file = Files.writeString(tmp.resolve("tiny"), "x");
+        assertEquals(file, ModelRef.resolve(file.toString(), never, ModelStore.Progress.NONE));
+        // looks like a file: returned as is, so whoever opens it reports the missing file
+        assertEquals(Path.of("missing.onnx"), ModelRef.resolve("missing.onnx", never, ModelStore.Progress.NONE));
+        assertEquals(Path.of("dir/model"), ModelRef.resolve("dir/model", never, ModelStore.Progress.NONE));
+        assertFalse(ModelRef.isCatalogName(file.toString(), store(1).catalog()));
+        assertTrue(ModelRef.isCatalogName("tiny", store(1).catalog()));
+        assertEquals(List.of(), requests);
+    }
+
+    @Test
+    void unknownModelNameListsTheKnownOnes() {
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelRef.resolve("yolov9", () -> store(1), ModelStore.Progress.NONE));
+        assertTrue(e.getMessage().contains("model 'yolov9'"), e.getMessage());
+        assertTrue(e.getMessage().contains("known model name (tiny;"), e.getMessage());
+        assertTrue(e.getMessage().contains("found neither"), e.getMessage());
+        assertThrows(ModelException.class, () -> ModelRef.resolve(" ", () -> store(1), ModelStore.Progress.NONE));
+    }
 }

@@ -87,6 +87,47 @@ class FaceDetectionTest {
         return best;
     }
 
+    /**
+     * Every detection face-api 1.7.15 itself makes on these photos (src/test/resources/faceapi: its own code on
+     * TF.js, same pixels), at every size, is ours too: same count, score within 0.001, box within 1 pixel.
+     */
+    @Test
+    void agreesWithFaceApiItself() throws Exception {
+        Map<String, List<float[]>> theirs = new java.util.TreeMap<>();
+        try (var in = getClass().getResourceAsStream("/faceapi/faceapi-detections.txt")) {
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.trim().split(" ");
+                theirs.computeIfAbsent(f[0] + "@" + f[1], k -> new ArrayList<>()).add(new float[]{
+                        Float.parseFloat(f[2]), Float.parseFloat(f[3]), Float.parseFloat(f[4]),
+                        Float.parseFloat(f[5]), Float.parseFloat(f[6])});
+            }
+        }
+        int compared = 0;
+        for (Path p : FaceApiFixture.files().samples()) {
+            RgbImage img = ImageFiles.read(p, ImageFiles.Decoder.OPENCV);
+            for (int size : new int[]{320, 416, 608}) {
+                String key = p.getFileName() + "@" + size;
+                List<Detection> ours = detector.detect(List.of(img), size, size).detections().get(0);
+                List<float[]> ref = theirs.getOrDefault(key, List.of());
+                assertEquals(ref.size(), ours.size(), key + ": detections " + ours);
+                for (int i = 0; i < ref.size(); i++) {
+                    float[] r = ref.get(i);
+                    Detection.Box b = ours.get(i).box();
+                    float[] o = {ours.get(i).score(), b.left(), b.top(), b.width(), b.height()};
+                    assertEquals(r[0], o[0], 1e-3, key + " #" + i + " score");
+                    for (int k = 1; k < 5; k++) {
+                        assertEquals(r[k], o[k], 1.0, key + " #" + i + " box " + java.util.Arrays.toString(o));
+                    }
+                    compared++;
+                }
+            }
+        }
+        assertEquals(57, compared);
+    }
+
     @Test
     void theModelsMetadataPicksFaceApisPreprocessing() {
         assertInstanceOf(FaceApiLetterbox.class, detector.preprocessor());
@@ -123,8 +164,8 @@ class FaceDetectionTest {
                         problems.add(p.getFileName() + " at " + size + ": spurious " + d);
                     }
                 }
-                if (dets.size() > faces.length) {
-                    problems.add(p.getFileName() + " at " + size + ": expected at most " + faces.length
+                if (dets.size() > faces.length + 1) { // one box between two neighbours at most
+                    problems.add(p.getFileName() + " at " + size + ": expected at most " + (faces.length + 1)
                             + " faces, found " + dets.size());
                 }
                 System.out.println(line);

@@ -61,6 +61,21 @@ public final class TfjsWeights {
         return parse(readManifest(manifest), readBytes(weights, "weights"), manifest + " + " + weights);
     }
 
+    /** The one weights file a single-shard manifest names (face-api's models), beside the manifest. */
+    public static Path singleShard(Path manifest) {
+        List<String> paths = new ArrayList<>();
+        for (JsonNode group : readManifest(manifest)) {
+            for (JsonNode p : group.path("paths")) {
+                paths.add(p.asText());
+            }
+        }
+        if (paths.size() != 1) {
+            throw new ModelException("weights manifest " + manifest + ": expected one weights file in its paths"
+                    + " (or give it), found " + paths);
+        }
+        return manifest.resolveSibling(paths.get(0));
+    }
+
     /** Parses manifest JSON text against the weight bytes; {@code source} names both in errors. */
     public static TfjsWeights parse(String manifestJson, byte[] weights, String source) {
         try {

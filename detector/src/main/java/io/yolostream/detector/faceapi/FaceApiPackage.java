@@ -60,6 +60,11 @@ public final class FaceApiPackage {
      * {@code dir/}{@value #TGZ_NAME} when the user put the archive there; else fetched with {@code npm pack}.
      */
     public static Extracted fetch(Path dir) {
+        return fetch(dir, "npm");
+    }
+
+    /** {@link #fetch(Path)} with another npm executable (tests: a missing one). */
+    static Extracted fetch(Path dir, String npm) {
         Extracted f = Extracted.in(dir);
         if (intact(f)) {
             return f;
@@ -72,7 +77,7 @@ public final class FaceApiPackage {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempDirectory(dir, ".npm-pack-");
-            Path tgz = npmPack(tmp, dir);
+            Path tgz = npmPack(npm, tmp, dir);
             return extract(tgz, dir);
         } catch (IOException e) {
             throw new ModelException("face-api package into " + dir + ": " + e.getMessage() + "; " + howTo(dir), e);
@@ -126,11 +131,11 @@ public final class FaceApiPackage {
                 + SPEC + "`, and put it at " + dir.resolve(TGZ_NAME) + " (or pass its path)";
     }
 
-    private static Path npmPack(Path tmp, Path dir) throws IOException {
+    private static Path npmPack(String npm, Path tmp, Path dir) throws IOException {
         Path log = tmp.resolve("npm.log");
         Process p;
         try {
-            p = new ProcessBuilder("npm", "pack", SPEC).directory(tmp.toFile()).redirectErrorStream(true)
+            p = new ProcessBuilder(npm, "pack", SPEC).directory(tmp.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new ModelException("face-api package: npm is not installed or cannot run (" + e.getMessage()

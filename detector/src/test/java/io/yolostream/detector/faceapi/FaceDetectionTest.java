@@ -47,7 +47,8 @@ class FaceDetectionTest {
 
     /**
      * Faces (index into {@link #FACES}) the tiny detector does not find at a size with face-api's thresholds: the
-     * model's limits, not ours (every one is found at another size). At 320 the grid is 10x10, cells of ~190 px on
+     * model's limits, not ours (face-api itself misses them too, see {@link #agreesWithFaceApiItself}; every one is
+     * found at another size). At 320 the grid is 10x10, cells of ~190 px on
      * these 1920-wide photos, and some boxes land between neighbouring faces, so there only the count is bounded.
      */
     static final Map<String, List<Integer>> MISSED = Map.of(

@@ -2,6 +2,7 @@ package io.yolostream.deploy.cli;
 
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.model.YoloDetector;
 import io.yolostream.detector.opencv.OpenCvDarknetNet;
 import io.yolostream.detector.opencv.ImageFiles;
@@ -119,7 +120,9 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "ratio %.2f (mean over %d rows: yolostream frames/s / OpenCV DNN frames/s)%n",
                         ratioSum / rows, rows);
             }
-            preprocessDeviation(out, images, sizes.get(0));
+            if (ModelInfo.DARKNET_LETTERBOX.equals(detector.info().preprocess())) {
+                preprocessDeviation(out, images, sizes.get(0)); // opencv vs darknet: only darknet models have both
+            }
         }
         return 0;
     }

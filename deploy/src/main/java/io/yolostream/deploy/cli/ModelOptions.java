@@ -51,7 +51,8 @@ final class ModelOptions {
 
     @Option(names = "--preprocess", defaultValue = "darknet", paramLabel = "KIND",
             description = "darknet (exact darknet letterbox, pure Java) or opencv (OpenCV resize: faster, "
-                    + "slightly different pixels). Default: ${DEFAULT-VALUE}.")
+                    + "slightly different pixels). A model whose metadata names its own preprocessing (face-tiny: "
+                    + "face-api's padding) gets it with darknet; opencv is refused for it. Default: ${DEFAULT-VALUE}.")
     String preprocess;
 
     /** The model file: {@code --model} itself, or the cached ONNX of a catalog model (pulled on first use). */

@@ -1,6 +1,7 @@
 package io.yolostream.detector.decode;
 
 import io.yolostream.detector.preprocess.DarknetLetterbox;
+import io.yolostream.detector.preprocess.FaceApiLetterbox;
 
 import java.nio.FloatBuffer;
 
@@ -22,6 +23,25 @@ record RegionBox(float x, float y, float w, float h) {
         float w = (float) (Math.exp(out.get(boxIndex + 2 * stride)) * anchorW / gridW);
         float h = (float) (Math.exp(out.get(boxIndex + 3 * stride)) * anchorH / gridH);
         return new RegionBox(x, y, w, h);
+    }
+
+    /** Undoes the preprocessing's placement so the box is relative to the image. */
+    RegionBox corrected(DecodeGeometry g) {
+        return switch (g.placement()) {
+            case DARKNET_CENTRED -> corrected(g.imgW(), g.imgH(), g.netW(), g.netH());
+            case FACEAPI_TOP_LEFT -> faceApiCorrected(g.imgW(), g.imgH(), g.netW(), g.netH());
+        };
+    }
+
+    /**
+     * face-api's {@code extractBoxes}: the image starts at the input's top-left, so only the scale is undone
+     * ({@code * inputSize / reshapedWidth}, its correction factor).
+     */
+    RegionBox faceApiCorrected(int imgW, int imgH, int netW, int netH) {
+        FaceApiLetterbox.Geometry f = FaceApiLetterbox.geometry(imgW, imgH, netW, netH);
+        float sx = (float) netW / f.newW();
+        float sy = (float) netH / f.newH();
+        return new RegionBox(x * sx, y * sy, w * sx, h * sy);
     }
 
     /** {@code correct_region_boxes(..., relative=1)}: undoes the letterbox so the box is relative to the image. */

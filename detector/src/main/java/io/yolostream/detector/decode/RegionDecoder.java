@@ -50,10 +50,11 @@ public final class RegionDecoder {
         return options;
     }
 
-    /** {@link #decode(FloatBuffer, int, DecodeGeometry)} with the sizes spelled out. */
+    /** {@link #decode(FloatBuffer, int, DecodeGeometry)} with the sizes spelled out; placement from the model. */
     public List<Detection> decode(FloatBuffer output, int offset, int gridW, int gridH, int netW, int netH,
                                   int imgW, int imgH) {
-        return decode(output, offset, new DecodeGeometry(gridW, gridH, netW, netH, imgW, imgH));
+        return decode(output, offset, new DecodeGeometry(gridW, gridH, netW, netH, imgW, imgH,
+                DecodeGeometry.Placement.of(info.preprocess())));
     }
 
     /** {@link #decode(FloatBuffer, int, DecodeGeometry)} over an array. */
@@ -94,7 +95,7 @@ public final class RegionDecoder {
                 int index = n * cells + cell;
                 alive[index] = true;
                 RegionBox box = regionBox(output, anchorBase + cell, cells, n, cell, geometry)
-                        .corrected(geometry.imgW(), geometry.imgH(), geometry.netW(), geometry.netH());
+                        .corrected(geometry);
                 int classBase = anchorBase + ENTRY_CLASSES * cells + cell;
                 byIndex[index] = walk != null
                         ? treeCandidate(index, box, scale, output, classBase, cells)

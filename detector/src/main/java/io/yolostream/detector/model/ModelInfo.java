@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * @param inputWidth  the cfg's nominal input width
  * @param inputHeight the cfg's nominal input height
  * @param stride      total down-sampling of the network (32 for YOLOv2)
- * @param preprocess  how frames are turned into input ("darknet-letterbox")
+ * @param preprocess  how frames are turned into input ({@value #DARKNET_LETTERBOX} or {@value #FACEAPI_PAD})
  * @param sourceHash  sha256 of the cfg (and weights) the model came from, or "" when unknown
  */
 public record ModelInfo(String name, float[] anchors, int num, int coords, int classes, boolean softmax,
@@ -35,6 +35,8 @@ public record ModelInfo(String name, float[] anchors, int num, int coords, int c
     public static final String PREFIX = "yolostream.";
     public static final String FORMAT_VERSION = "1";
     public static final String DARKNET_LETTERBOX = "darknet-letterbox";
+    /** face-api's toBatchTensor: zero padding at the bottom/right to the input's aspect, resize, (x-mean)/255. */
+    public static final String FACEAPI_PAD = "faceapi-pad-bottom-right";
 
     public ModelInfo {
         Objects.requireNonNull(name, "name");

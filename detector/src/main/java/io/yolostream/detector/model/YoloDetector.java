@@ -3,6 +3,7 @@ package io.yolostream.detector.model;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.decode.RegionDecoder;
+import io.yolostream.detector.preprocess.ModelPreprocessing;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.runtime.Device;
@@ -50,7 +51,9 @@ public final class YoloDetector implements AutoCloseable {
     }
 
     /**
-     * @param threads  ONNX Runtime intra-op threads, 0 = one per core
+     * @param threads      ONNX Runtime intra-op threads, 0 = one per core
+     * @param preprocessor the user's choice; the model's metadata may replace or refuse it
+     *                     ({@link ModelPreprocessing#forModel})
      * @param progress conversion progress for darknet sources (weights read), may be null
      */
     public static YoloDetector open(ModelSource source, Device device, int threads, Preprocessor preprocessor,
@@ -65,7 +68,7 @@ public final class YoloDetector implements AutoCloseable {
                         + " output channels (num*(coords+1+classes) from its metadata), found "
                         + runner.outputChannels());
             }
-            return new YoloDetector(runner, info, preprocessor, options);
+            return new YoloDetector(runner, info, ModelPreprocessing.forModel(info, preprocessor), options);
         } catch (RuntimeException e) {
             runner.close();
             throw e;
@@ -103,6 +106,7 @@ public final class YoloDetector implements AutoCloseable {
         return runner.provider();
     }
 
+    /** The preprocessor in use: the one asked for, or the model's own (see {@link ModelPreprocessing}). */
     public Preprocessor preprocessor() {
         return preprocessor;
     }

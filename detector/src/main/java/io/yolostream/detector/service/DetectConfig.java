@@ -67,7 +67,7 @@ public final class DetectConfig {
     public static final ConfigKey<Integer> WORKERS = ConfigKey.integer("workers", 0, 0, 1024,
             "JPEG decode + preprocessing threads; 0 = one per core");
     public static final ConfigKey<String> PREPROCESS = ConfigKey.string("preprocess", "darknet",
-            "darknet (exact letterbox) or opencv (faster resize)");
+            "darknet (exact letterbox; a face-api model's own padding) or opencv (faster resize)");
     public static final ConfigKey<Integer> MAX_BATCH = ConfigKey.integer("max-batch", 8, 1, 256,
             "most frames in one inference batch");
     public static final ConfigKey<Integer> MAX_WAIT_MS = ConfigKey.integer("max-wait-ms", 50, 0, 60_000,

@@ -72,7 +72,8 @@ public final class DetectService implements AutoCloseable {
                 warmUp(detector, costs, policy, config);
                 return null;
             });
-            preparer = new BatchPreparer(config.preprocessor(), config.workers(), config.get(DetectConfig.MAX_AGE_MS));
+            // The detector's: the model's metadata may have replaced the configured one (face-api models).
+            preparer = new BatchPreparer(detector.preprocessor(), config.workers(), config.get(DetectConfig.MAX_AGE_MS));
             opened.add(preparer);
             producer = KafkaSetup.producer(config);
             opened.add(producer);

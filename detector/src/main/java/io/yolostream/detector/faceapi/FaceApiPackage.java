@@ -78,7 +78,10 @@ public final class FaceApiPackage {
             Files.createDirectories(dir);
             tmp = Files.createTempDirectory(dir, ".npm-pack-");
             Path tgz = npmPack(npm, tmp, dir);
-            return extract(tgz, dir);
+            Extracted out = extract(tgz, dir);
+            // the archive stays beside the files: a damaged extraction is redone offline, and a mirror can copy it
+            move(tgz, given);
+            return out;
         } catch (IOException e) {
             throw new ModelException("face-api package into " + dir + ": " + e.getMessage() + "; " + howTo(dir), e);
         } finally {
@@ -176,6 +179,25 @@ public final class FaceApiPackage {
             throw new ModelException("face-api package " + tgz + ": cannot read it: " + e, e);
         }
         requireSha(tgz, TGZ_SHA256);
+    }
+
+    /** The files are all in {@code dir} and the model files match their pinned sha256. */
+    public static boolean isExtracted(Path dir) {
+        return intact(Extracted.in(dir));
+    }
+
+    /** True when an {@code npm} executable is on the PATH. */
+    public static boolean npmOnPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "npm"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean intact(Extracted f) {

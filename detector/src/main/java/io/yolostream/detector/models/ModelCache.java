@@ -1,5 +1,7 @@
 package io.yolostream.detector.models;
 
+import io.yolostream.detector.faceapi.FaceApiPackage;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,7 +38,14 @@ public record ModelCache(Path dir) {
 
     /** All the model's files and its ONNX are in place. */
     public boolean isCached(ModelSpec model) {
-        return Files.isRegularFile(onnx(model))
-                && model.files().stream().allMatch(f -> Files.isRegularFile(path(model, f)));
+        if (!Files.isRegularFile(onnx(model))) {
+            return false;
+        }
+        if (model.format() == ModelSpec.Format.FACEAPI) {
+            // the archive may have been deleted to save space: the extracted files are what counts
+            return Files.isRegularFile(modelDir(model).resolve(FaceApiPackage.WEIGHTS))
+                    && Files.isRegularFile(modelDir(model).resolve(FaceApiPackage.MANIFEST));
+        }
+        return model.files().stream().allMatch(f -> Files.isRegularFile(path(model, f)));
     }
 }

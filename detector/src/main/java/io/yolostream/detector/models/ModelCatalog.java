@@ -1,5 +1,6 @@
 package io.yolostream.detector.models;
 
+import io.yolostream.detector.faceapi.FaceApiPackage;
 import io.yolostream.detector.model.ModelException;
 
 import java.util.ArrayList;
@@ -21,6 +22,10 @@ public final class ModelCatalog {
     public static final String PJREDDIE_FILES = "https://pjreddie.com/media/files/";
     /** Where the cfgs and the data files (names, trees) are: the darknet repository, raw. */
     public static final String DARKNET_REPOSITORY = "https://raw.githubusercontent.com/pjreddie/darknet/master/";
+    /** The npm registry (the face model's package). */
+    public static final String NPM_REGISTRY = "https://registry.npmjs.org/";
+    /** The default model of {@code yolostream run}: real weights that need no darknet download. */
+    public static final String FACE_MODEL = "face-tiny";
 
     private final Map<String, ModelSpec> models;
     private final String weightsBase;
@@ -85,7 +90,11 @@ public final class ModelCatalog {
         if (mirror != null) {
             return mirror + file.name();
         }
-        return (file.origin() == ModelFile.Origin.WEIGHTS ? weightsBase : repositoryBase) + file.path();
+        return switch (file.origin()) {
+            case WEIGHTS -> weightsBase + file.path();
+            case REPOSITORY -> repositoryBase + file.path();
+            case NPM -> NPM_REGISTRY + file.path();
+        };
     }
 
     private static String slash(String s) {
@@ -102,6 +111,9 @@ public final class ModelCatalog {
                 cfg("yolo9000"), weights("yolo9000"),
                 new ModelFile(ModelFile.Role.NAMES, "9k.names", ModelFile.Origin.REPOSITORY, "data/9k.names"),
                 new ModelFile(ModelFile.Role.TREE, "9k.tree", ModelFile.Origin.REPOSITORY, "data/9k.tree"))));
+        list.add(new ModelSpec(FACE_MODEL, "faces (face-api " + FaceApiPackage.VERSION + ", MIT)", 1, 416,
+                ModelSpec.Format.FACEAPI, List.of(new ModelFile(ModelFile.Role.PACKAGE, FaceApiPackage.TGZ_NAME,
+                ModelFile.Origin.NPM, FaceApiPackage.TGZ_URL.substring(NPM_REGISTRY.length())))));
         return list;
     }
 

@@ -10,10 +10,14 @@ package io.yolostream.detector.models;
  */
 public record ModelFile(Role role, String name, Origin origin, String path) {
 
-    public enum Role { CFG, WEIGHTS, NAMES, TREE }
+    /** PACKAGE: an archive the model is extracted from (the face-api npm package). */
+    public enum Role { CFG, WEIGHTS, NAMES, TREE, PACKAGE }
 
-    /** Where darknet's authors publish a file: the weights on pjreddie.com, cfgs and data files in the repository. */
-    public enum Origin { WEIGHTS, REPOSITORY }
+    /**
+     * Where a file is published: darknet's weights on pjreddie.com, its cfgs and data files in its repository, an
+     * npm package in the npm registry.
+     */
+    public enum Origin { WEIGHTS, REPOSITORY, NPM }
 
     public ModelFile {
         if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {

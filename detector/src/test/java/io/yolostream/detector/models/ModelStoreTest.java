@@ -232,7 +232,7 @@ class ModelStoreTest {
     @Test
     void standardCatalog() {
         ModelCatalog c = ModelCatalog.standard();
-        assertEquals(List.of("yolov2", "yolov2-voc", "yolov2-tiny", "yolov2-tiny-voc", "yolo9000"),
+        assertEquals(List.of("yolov2", "yolov2-voc", "yolov2-tiny", "yolov2-tiny-voc", "yolo9000", "face-tiny"),
                 c.models().stream().map(ModelSpec::name).toList());
         assertEquals(608, c.get("yolov2").inputSize());
         assertEquals(544, c.get("yolo9000").inputSize());

@@ -1,6 +1,9 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.deploy.run.RunSetup;
+import io.yolostream.detector.faceapi.FaceApiPackage;
+import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.models.ModelCatalog;
 import io.yolostream.detector.models.ModelRef;
 import io.yolostream.detector.models.ModelStore;
 import picocli.CommandLine.Option;
@@ -56,7 +59,18 @@ final class PipelineOptions {
                 file = ModelRef.resolve(model, ModelStore::fromEnvironment, bars);
             }
         }
-        return RunSetup.resolve(dataDir, cameras, file, weights, names, tree, thresh, resolution);
+        return RunSetup.resolve(dataDir, cameras, file, weights, names, tree, thresh, resolution,
+                model == null ? defaultModel() : null);
+    }
+
+    /** face-tiny, pulled on first use; its absence (offline, no npm) is not fatal: run falls back to the demo model. */
+    private static RunSetup.DefaultModel defaultModel() {
+        try (DownloadBars bars = new DownloadBars(System.err)) {
+            ModelStore.Pulled pulled = ModelStore.fromEnvironment().pull(ModelCatalog.FACE_MODEL, bars);
+            return RunSetup.DefaultModel.of(pulled.onnx(), FaceApiPackage.fetch(pulled.dir()).samples());
+        } catch (ModelException e) {
+            return RunSetup.DefaultModel.unavailable(e.getMessage());
+        }
     }
 
     Map<String, String> sinksFlags(RunSetup setup) {

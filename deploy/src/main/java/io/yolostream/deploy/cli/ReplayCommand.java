@@ -154,10 +154,13 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  model        %s%n", all.modelId());
         out.printf(Locale.ROOT, "  topics       frames -> %s -> %s%n", all.detectionsTopic(),
                 String.join(", ", all.sinkTopics()));
+        if (setup.modelNote() != null) {
+            out.println("  " + setup.modelNote());
+        }
         if (setup.demoModel()) {
             out.println("  *** DEMO MODEL: yolov2-tiny-voc with seeded RANDOM weights, threshold lowered: the labels "
                     + "are not real.");
-            out.println("  *** Convert the official weights and pass --model (see `yolostream convert --help`).");
+            out.println("  *** Pass --model NAME (yolostream models list) or a converted file (yolostream convert).");
         }
         out.flush();
     }

@@ -19,18 +19,23 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.circle;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
- * What {@code yolostream run} uses when it is given no camera or no model: a short generated street-like clip and
- * darknet's yolov2-tiny-voc with seeded random weights. Made once in the data directory, reused afterwards.
+ * What {@code yolostream run} uses when it is given no camera or no model: a clip of the face model's photos (or,
+ * without that model, a generated street-like clip) and, as the fallback model, darknet's yolov2-tiny-voc with
+ * seeded random weights. Made once in the data directory, reused afterwards.
  */
 final class DemoAssets {
     static final long SEED = 20161225L; // YOLO9000's arXiv date
@@ -116,6 +121,83 @@ final class DemoAssets {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /**
+     * A 960x540 25 fps H.264 clip of the given photos (the face model's package ships six with faces), each held
+     * for 3 s with a slow zoom so that the frames differ; written on first use.
+     */
+    static Path faceVideo(Path dir, List<Path> photos) {
+        Path file = dir.resolve("demo-faces.mp4");
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        if (photos.isEmpty()) {
+            throw new IllegalArgumentException("demo faces clip: expected photos, found none");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path tmp = dir.resolve("demo-faces.tmp.mp4");
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+        int w = 960;
+        int h = 540;
+        int perPhoto = 75;
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(tmp.toString(), w, h, 0);
+             OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+             Mat canvas = new Mat(h, w, CV_8UC3)) {
+            recorder.setFormat("mp4");
+            recorder.setVideoCodecName("libopenh264");
+            recorder.setVideoCodec(AV_CODEC_ID_H264);
+            recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(25);
+            recorder.setGopSize(25);
+            recorder.setVideoBitrate(2_500_000);
+            recorder.start();
+            for (Path photo : photos) {
+                try (Mat image = imread(photo.toString())) {
+                    if (image.empty()) {
+                        throw new IllegalStateException("demo faces clip: cannot read the photo " + photo);
+                    }
+                    for (int i = 0; i < perPhoto; i++) {
+                        zoomInto(image, canvas, 1.0 + 0.25 * i / perPhoto);
+                        recorder.record(converter.convert(canvas), AV_PIX_FMT_BGR24);
+                    }
+                }
+            }
+            recorder.stop();
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
+            throw new IllegalStateException("cannot record the demo video " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    /** The photo fitted into the canvas (black borders), then magnified by {@code zoom} about the centre. */
+    private static void zoomInto(Mat image, Mat canvas, double zoom) {
+        int w = canvas.cols();
+        int h = canvas.rows();
+        double scale = Math.min((double) w / image.cols(), (double) h / image.rows()) * zoom;
+        // the part of the photo that lands on the canvas, and where
+        double cw = Math.min(image.cols(), w / scale);
+        double ch = Math.min(image.rows(), h / scale);
+        int sx = (int) Math.round((image.cols() - cw) / 2);
+        int sy = (int) Math.round((image.rows() - ch) / 2);
+        int dw = (int) Math.round(cw * scale);
+        int dh = (int) Math.round(ch * scale);
+        try (Scalar black = new Scalar(0, 0, 0, 0);
+             Rect src = new Rect(sx, sy, (int) Math.round(cw), (int) Math.round(ch));
+             Rect dst = new Rect((w - dw) / 2, (h - dh) / 2, dw, dh);
+             Mat part = new Mat(image, src);
+             Mat target = new Mat(canvas, dst);
+             org.bytedeco.opencv.opencv_core.Size size = new org.bytedeco.opencv.opencv_core.Size(dw, dh)) {
+            canvas.put(black);
+            resize(part, target, size, 0, 0, INTER_AREA);
+        }
     }
 
     private static void draw(Mat canvas, int i, int w, int h) {

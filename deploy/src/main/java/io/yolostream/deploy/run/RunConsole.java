@@ -47,12 +47,14 @@ public final class RunConsole implements AutoCloseable {
             out.printf(Locale.ROOT, "               %s%n", String.join(", ", all.sinkTopics()));
             setup.cameras().forEach((id, url) -> out.printf(Locale.ROOT, "  camera %-6s %s%n", id,
                     io.yolostream.ingest.UrlMasker.mask(url)));
+            if (setup.modelNote() != null) {
+                out.println("  " + setup.modelNote());
+            }
             if (setup.demoModel()) {
                 out.println();
                 out.println("  *** DEMO MODEL: darknet's yolov2-tiny-voc with seeded RANDOM weights, threshold lowered.");
-                out.println("  *** The pipeline is real; the labels are not. For real detections, convert the official");
-                out.println("  *** weights and pass --model: yolostream convert --cfg yolov2-voc.cfg --weights");
-                out.println("  *** yolov2-voc.weights --names voc.names --out voc.onnx (or yolo9000 with 9k.tree/9k.names).");
+                out.println("  *** The pipeline is real; the labels are not. For real detections pass --model: a name");
+                out.println("  *** (face-tiny, yolov2-voc, ...: yolostream models list) or a file (yolostream convert).");
             }
             out.println();
             out.flush();

@@ -13,9 +13,24 @@ import java.util.Map;
  * flags (or the demo model), resolved from the command line.
  *
  * @param demoModel true when the model is the random-weight demo: the console says so loudly
+ * @param modelNote  a line for the console about the default model (why it is what it is), or null
  */
 public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, String> modelFlags, boolean demoModel,
-                       boolean demoVideo) {
+                       boolean demoVideo, String modelNote) {
+
+    /**
+     * The model used when none is given: the pretrained face detector (its ONNX and the package's photos, made
+     * into the demo clip) when it could be pulled, else the reason it could not.
+     */
+    public record DefaultModel(Path onnx, List<Path> photos, String unavailable) {
+        public static DefaultModel of(Path onnx, List<Path> photos) {
+            return new DefaultModel(onnx, List.copyOf(photos), null);
+        }
+
+        public static DefaultModel unavailable(String why) {
+            return new DefaultModel(null, List.of(), why);
+        }
+    }
 
     /** Default data directory: {@code $YOLOSTREAM_HOME/run}, else {@code ~/.cache/yolostream/run}. */
     public static Path defaultDataDir() {
@@ -27,19 +42,37 @@ public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, St
 
     public static RunSetup resolve(Path dataDir, List<String> cameraUrls, Path model, Path weights, Path names,
                                    Path tree, Double thresh, String resolution) {
+        return resolve(dataDir, cameraUrls, model, weights, names, tree, thresh, resolution, null);
+    }
+
+    /** @param byDefault the default model when {@code model} is null (null: the random-weight demo) */
+    public static RunSetup resolve(Path dataDir, List<String> cameraUrls, Path model, Path weights, Path names,
+                                   Path tree, Double thresh, String resolution, DefaultModel byDefault) {
         Path dir = dataDir != null ? dataDir : defaultDataDir();
         Map<String, String> cameras = new LinkedHashMap<>();
         boolean demoVideo = cameraUrls == null || cameraUrls.isEmpty();
+        boolean face = model == null && byDefault != null && byDefault.onnx() != null;
         if (demoVideo) {
-            cameras.put("demo", DemoAssets.video(dir.resolve("demo")).toString());
+            cameras.put("demo", (face ? DemoAssets.faceVideo(dir.resolve("demo"), byDefault.photos())
+                    : DemoAssets.video(dir.resolve("demo"))).toString());
         } else {
             for (String url : cameraUrls) {
                 cameras.put(cameraId(url, cameras), url);
             }
         }
         Map<String, String> flags = new LinkedHashMap<>();
-        boolean demoModel = model == null;
-        if (demoModel) {
+        boolean demoModel = model == null && !face;
+        String note = null;
+        if (face) {
+            flags.put("model", byDefault.onnx().toString());
+            // face-api's own defaults for this detector
+            flags.put("thresh", Double.toString(thresh != null ? thresh : 0.5));
+            flags.put("nms", "0.4");
+            note = "model face-tiny (face-api's pretrained tiny face detector, the default; --model NAME|FILE for another)";
+        } else if (demoModel) {
+            if (byDefault != null && byDefault.unavailable() != null) {
+                note = "the default face model is unavailable (" + byDefault.unavailable() + ")";
+            }
             DemoAssets.Model m = DemoAssets.model(dir.resolve("demo"));
             flags.put("model", m.cfg().toString());
             flags.put("weights", m.weights().toString());
@@ -65,7 +98,7 @@ public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, St
             }
         }
         flags.put("resolution", resolution);
-        return new RunSetup(dir, cameras, flags, demoModel, demoVideo);
+        return new RunSetup(dir, cameras, flags, demoModel, demoVideo, note);
     }
 
     /** The sinks' flags: subscriptions, and the WordTree (the model's own, or --tree with --names) to place them. */

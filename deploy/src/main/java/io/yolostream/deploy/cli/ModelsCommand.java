@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 
 /** {@code yolostream models list|pull}: the official darknet models, downloaded, verified, converted and cached. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"The pretrained darknet models: list them, or pull one (download, verify, convert to ONNX, cache).",
+        description = {"The pretrained models (darknet's, and face-api's tiny face detector): list them, or pull one "
+                + "(download, verify, convert to ONNX, cache). Any --model option also takes these names.",
                 "Cache: $YOLOSTREAM_HOME/models, else ~/.cache/yolostream/models. Mirror: --base-url or "
                         + "YOLOSTREAM_MODELS_BASE_URL (a flat directory: BASE/<file name>)."},
         synopsisSubcommandLabel = "COMMAND",

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
                         + "Lines file, one line per frame in frame order (the fields of Detection.avsc, as on the "
                         + "detections.json topic). The detections, hierarchy and counts topics stay in the broker "
                         + "under --data-dir (or in your cluster with --bootstrap-servers).",
-                "With no --model it uses darknet's yolov2-tiny-voc with seeded random weights (a banner says so)."},
+                "With no --model it uses the pretrained face detector face-tiny (pulled on first use; offline without it, "
+                        + "yolov2-tiny-voc with seeded random weights, and a banner says so)."},
         footer = {"", "Examples:",
                 "  yolostream replay parking.mp4",
                 "  yolostream replay parking.mp4 --model yolov2-voc.onnx --subscribe car,person --out parking.jsonl",

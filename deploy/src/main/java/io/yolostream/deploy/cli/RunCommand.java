@@ -20,13 +20,14 @@ import java.util.concurrent.TimeUnit;
         description = {"Everything in one process: a Kafka broker (KRaft, in-process; data kept under --data-dir so a "
                 + "second run resumes), ingest, the detector (and the sinks), wired together. Prints where everything "
                 + "is, the detections as they are committed, and a status line per camera.",
-                "With no camera it plays a generated demo clip; with no model it uses darknet's yolov2-tiny-voc with "
-                        + "seeded random weights (a banner says so). With --bootstrap-servers it uses your Kafka "
+                "With no model it runs the pretrained face detector face-tiny (pulled on first use; offline without it, "
+                        + "darknet's yolov2-tiny-voc with seeded random weights, and a banner says so); with no camera it "
+                        + "plays a clip of the face model's photos (a generated clip with the fallback). With --bootstrap-servers it uses your Kafka "
                         + "cluster instead: that is how you grow past one machine (add brokers, and run more "
                         + "`yolostream detect` instances in the same group)."},
         footer = {"", "Examples:",
                 "  yolostream run",
-                "  yolostream run --camera rtsp://user:pass@10.0.0.5/stream1 --camera parking.mp4 --model yolov2-voc.onnx",
+                "  yolostream run --camera rtsp://user:pass@10.0.0.5/stream1 --camera parking.mp4 --model yolov2-voc",
                 "  yolostream run --model yolo9000.cfg --weights yolo9000.weights --tree 9k.tree --names 9k.names",
                 "  yolostream run --bootstrap-servers kafka1:9092 --camera rtsp://10.0.0.6/live --model yolov2.onnx"})
 final class RunCommand implements Callable<Integer> {

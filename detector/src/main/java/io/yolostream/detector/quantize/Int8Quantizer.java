@@ -3,6 +3,7 @@ package io.yolostream.detector.quantize;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.onnx.OnnxModel;
+import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.OrtRunner;
 
@@ -41,6 +42,12 @@ public final class Int8Quantizer {
     }
 
     private Int8Quantizer() {
+    }
+
+    /** The preprocessing a model's metadata names ({@code yolostream.preprocess}), looked up like the CLI's. */
+    public static Preprocessor modelPreprocessor(ModelInfo info) {
+        String name = info.preprocess();
+        return Preprocessors.byName(ModelInfo.DARKNET_LETTERBOX.equals(name) ? "darknet" : name);
     }
 
     /** @param progress receives the number of calibration images run so far; may be null */

@@ -103,6 +103,10 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         long started = System.nanoTime();
         checkOptions();
+        // a bad calibration input fails before minutes of conversion
+        SampledFrames frames = int8 ? SampledFrames.of(calibration, calibrationFrames) : null;
+        Int8Quantizer.Options options = int8 ? new Int8Quantizer.Options(RangeMethod.parse(method), percentile,
+                keep(), threads) : null;
         PrintWriter o = spec.commandLine().getOut();
         byte[] fp32;
         String source;
@@ -137,9 +141,6 @@ final class ConvertCommand implements Callable<Integer> {
         OnnxModel model = OnnxModel.read(fp32, source);
         ModelInfo info = ModelInfo.fromMetadata(model.metadata, source);
         Preprocessor pre = preprocess == null ? Int8Quantizer.modelPreprocessor(info) : Preprocessors.byName(preprocess);
-        SampledFrames frames = SampledFrames.of(calibration, calibrationFrames);
-        Int8Quantizer.Options options = new Int8Quantizer.Options(RangeMethod.parse(method), percentile, keep(),
-                threads);
         Int8Quantizer.Result r;
         try (ProgressBar bar = new ProgressBar(System.err, "calibrate", frames.count(), "images", 1)) {
             r = Int8Quantizer.quantize(model, source, pre, frames, options, bar::update);

@@ -34,16 +34,16 @@ public final class Calibrator implements AutoCloseable {
             throw new ModelException("model " + source + ": expected one input (images), found " + fp32.inputs.size());
         }
         inputName = fp32.inputs.get(0).name();
-        OnnxModel probe = copy(fp32);
         Set<String> outputs = new LinkedHashSet<>();
-        probe.outputs.forEach(v -> outputs.add(v.name()));
+        fp32.outputs.forEach(v -> outputs.add(v.name()));
+        List<OnnxModel.ValueInfo> extra = new java.util.ArrayList<>();
         for (String t : tensors) {
             stats.put(t, new TensorStats());
             if (t.equals(inputName)) {
                 continue;
             }
             if (!outputs.contains(t)) {
-                probe.outputs.add(OnnxModel.ValueInfo.tensor(t, OnnxModel.FLOAT));
+                extra.add(OnnxModel.ValueInfo.tensor(t, OnnxModel.FLOAT));
             }
             fetched.add(t);
         }
@@ -55,7 +55,15 @@ public final class Calibrator implements AutoCloseable {
             if (threads > 0) {
                 opts.setIntraOpNumThreads(threads);
             }
-            this.session = env.createSession(probe.toByteArray(), opts);
+            // the activations become graph outputs for this session only
+            fp32.outputs.addAll(extra);
+            byte[] probe;
+            try {
+                probe = fp32.toByteArray();
+            } finally {
+                fp32.outputs.subList(fp32.outputs.size() - extra.size(), fp32.outputs.size()).clear();
+            }
+            this.session = env.createSession(probe, opts);
             this.options = opts;
         } catch (OrtException e) {
             if (opts != null) {
@@ -64,12 +72,6 @@ public final class Calibrator implements AutoCloseable {
             throw new ModelException("model " + source + ": ONNX Runtime cannot load it for calibration: "
                     + e.getMessage(), e);
         }
-    }
-
-    private static OnnxModel copy(OnnxModel m) {
-        OnnxModel c = OnnxModel.read(m.toByteArray(), "copy");
-        c.metadata.clear();
-        return c;
     }
 
     /** Adds one preprocessed batch, {@code [batch, 3, height, width]} in {@code input}. */

@@ -45,10 +45,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--names", paramLabel = "FILE", description = "Class names for darknet CFG,WEIGHTS models.")
     Path names;
 
-    @Option(names = "--thresh", defaultValue = "0.24", description = "Score threshold. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--thresh", defaultValue = "0.24", paramLabel = "SCORE",
+            description = "Score threshold. Default: ${DEFAULT-VALUE}.")
     float thresh;
 
-    @Option(names = "--iou", defaultValue = "0.5", description = "IoU for a match. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--iou", defaultValue = "0.5", paramLabel = "IOU",
+            description = "IoU for a match. Default: ${DEFAULT-VALUE}.")
     float iou;
 
     @Option(names = "--frames", defaultValue = "200", paramLabel = "N",

@@ -78,11 +78,11 @@ public final class QdqRewriter {
         Set<String> usedWeights = new HashSet<>();
 
         for (String t : plan.tensors()) {
-            Activation a = params.get(plan.sharedBy().getOrDefault(t, t));
+            String root = rootOf(plan, t);
+            Activation a = params.get(root);
             if (a == null) {
                 throw new IllegalArgumentException("no quantization parameters for " + t);
             }
-            String root = plan.sharedBy().getOrDefault(t, t);
             if (!m.initializers.containsKey(root + "_scale")) {
                 m.initializers.put(root + "_scale", Tensor.ofFloats(root + "_scale", new float[]{a.scale()}));
                 m.initializers.put(root + "_zero_point",

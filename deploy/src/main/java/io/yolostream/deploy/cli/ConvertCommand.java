@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
                         + "--out yolo9000.onnx",
                 "  yolostream convert --onnx voc.onnx --int8 --calibration photos/ --out voc-int8.onnx",
                 "  yolostream convert --cfg yolov2-voc.cfg --weights yolov2-voc.weights --int8 --calibration street.mp4 "
-                        + "--calibration-frames 300 --calibration-method entropy --out voc-int8.onnx"})
+                        + "--calibration-frames 300 --out voc-int8.onnx"})
 final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -87,8 +87,9 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Percentile for --calibration-method percentile. Default: ${DEFAULT-VALUE}.")
     double percentile;
 
-    @Option(names = "--fp32-convs", defaultValue = "last", split = ",", paramLabel = "first|last|none",
-            description = "Convolutions kept in fp32 for accuracy. Default: ${DEFAULT-VALUE} (the output layer).")
+    @Option(names = "--fp32-convs", defaultValue = "last", split = ",", paramLabel = "WHICH",
+            description = "Convolutions kept in fp32 for accuracy: first, last (the output layer), both "
+                    + "(first,last) or none. Default: ${DEFAULT-VALUE}.")
     List<String> fp32Convs;
 
     @Option(names = "--preprocess", paramLabel = "KIND",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 HelpCommand.class,
                 ConvertCommand.class,
+                CompareCommand.class,
                 DetectImageCommand.class,
                 BenchCommand.class,
                 BenchIngestCommand.class,

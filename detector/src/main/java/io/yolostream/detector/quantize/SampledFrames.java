@@ -1,0 +1,175 @@
+package io.yolostream.detector.quantize;
+
+import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.opencv.ImageFiles;
+import io.yolostream.detector.preprocess.RgbImage;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Up to N images taken evenly from a folder of images, one image file, or a video (decoded with FFmpeg): the
+ * calibration set of the quantizer and the inputs of model comparisons. Images are decoded on demand, so
+ * {@link #forEach} can run over large sets without holding them.
+ */
+public final class SampledFrames {
+    private final Path input;
+    private final List<Path> images;
+    private final int limit;
+    private final long videoFrames;
+    private final int step;
+
+    private SampledFrames(Path input, List<Path> images, int limit, long videoFrames, int step) {
+        this.input = input;
+        this.images = images;
+        this.limit = limit;
+        this.videoFrames = videoFrames;
+        this.step = step;
+    }
+
+    public static boolean isImage(Path f) {
+        String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".bmp");
+    }
+
+    /** @param limit at most this many images (frames are spread evenly over the input) */
+    public static SampledFrames of(Path input, int limit) {
+        if (limit < 1) {
+            throw new ModelException("frames for " + input + ": expected a positive count, found " + limit);
+        }
+        if (Files.isDirectory(input)) {
+            List<Path> all;
+            long others;
+            try (Stream<Path> s = Files.list(input)) {
+                List<Path> files = s.filter(Files::isRegularFile).sorted().toList();
+                all = files.stream().filter(SampledFrames::isImage).toList();
+                others = files.size() - all.size();
+            } catch (IOException e) {
+                throw new ModelException("images " + input + ": cannot list the folder: " + e.getMessage(), e);
+            }
+            if (all.isEmpty()) {
+                throw new ModelException("images " + input + ": expected .jpg/.jpeg/.png/.bmp images in the folder,"
+                        + " found none" + (others > 0 ? " (" + others + " other files)" : " (empty folder)"));
+            }
+            List<Path> picked = new ArrayList<>();
+            int n = Math.min(limit, all.size());
+            for (int i = 0; i < n; i++) {
+                picked.add(all.get((int) ((long) i * all.size() / n)));
+            }
+            return new SampledFrames(input, picked, n, 0, 1);
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new ModelException("images " + input + ": expected a folder of images, an image or a video file,"
+                    + " found " + (Files.exists(input) ? "something else" : "no such file or folder"));
+        }
+        if (isImage(input)) {
+            return new SampledFrames(input, List.of(input), 1, 0, 1);
+        }
+        long frames;
+        try (FFmpegFrameGrabber g = open(input)) {
+            frames = Math.max(0, g.getLengthInVideoFrames());
+            g.stop();
+        } catch (FrameGrabber.Exception e) {
+            throw unreadable(input, e);
+        }
+        int step = frames > limit ? (int) (frames / limit) : 1;
+        return new SampledFrames(input, null, limit, frames, step);
+    }
+
+    /** How many images {@link #forEach} gives (for a video, an estimate from its header). */
+    public int count() {
+        if (images != null) {
+            return images.size();
+        }
+        return (int) Math.max(1, Math.min(limit, videoFrames == 0 ? limit : (videoFrames + step - 1) / step));
+    }
+
+    public String describe() {
+        if (images != null) {
+            return images.size() + " image(s) from " + input;
+        }
+        return "up to " + count() + " frames of " + input + (videoFrames > 0 ? " (every " + step + " of "
+                + videoFrames + ")" : "");
+    }
+
+    /** Decodes the images in order; returns how many it gave. */
+    public int forEach(Consumer<RgbImage> action) {
+        if (images != null) {
+            for (Path p : images) {
+                action.accept(ImageFiles.read(p, ImageFiles.Decoder.OPENCV));
+            }
+            return images.size();
+        }
+        int given = 0;
+        try (FFmpegFrameGrabber g = open(input)) {
+            long index = 0;
+            Frame f;
+            while (given < limit && (f = g.grabImage()) != null) {
+                if (index++ % step != 0) {
+                    continue;
+                }
+                action.accept(rgb(f));
+                given++;
+            }
+            g.stop();
+        } catch (FrameGrabber.Exception e) {
+            throw unreadable(input, e);
+        }
+        if (given == 0) {
+            throw new ModelException("video " + input + ": expected decodable video frames, found none");
+        }
+        return given;
+    }
+
+    private static FFmpegFrameGrabber open(Path input) {
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(input.toFile());
+        g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
+        try {
+            g.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            try {
+                g.close();
+            } catch (FrameGrabber.Exception ignored) {
+                // reporting the first failure
+            }
+            throw unreadable(input, e);
+        }
+        if (!g.hasVideo()) {
+            try {
+                g.close();
+            } catch (FrameGrabber.Exception ignored) {
+                // reporting the missing stream
+            }
+            throw new ModelException("video " + input + ": expected a video stream, found none");
+        }
+        return g;
+    }
+
+    private static ModelException unreadable(Path input, Exception e) {
+        return new ModelException("images " + input + ": expected a folder of images, an image or a video FFmpeg"
+                + " can decode, found a file it cannot read (" + e.getMessage() + ")", e);
+    }
+
+    private static RgbImage rgb(Frame f) {
+        ByteBuffer b = (ByteBuffer) f.image[0];
+        int w = f.imageWidth;
+        int h = f.imageHeight;
+        int stride = f.imageStride;
+        byte[] px = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            b.get(y * stride, px, y * w * 3, w * 3);
+        }
+        return new RgbImage(w, h, px);
+    }
+}

@@ -39,6 +39,7 @@ public final class ServiceFixture {
         List<String> kv = new ArrayList<>(List.of("bootstrap-servers", kafka.bootstrapServers(),
                 "detections-topic", detections, "topic-prefix", prefix, "counts-topic", prefix + ".counts",
                 "json-topic", prefix + ".json", "health-topic", prefix + ".health", "dlq-topic", prefix + ".dlq",
+                "frames-topic", detections + ".frames", "annotated-topic", prefix + ".annotated",
                 "application-id", "sinks-it-" + UUID.randomUUID().toString().substring(0, 8), "http-port", "0",
                 "http-host", "127.0.0.1", "advertised-host", "127.0.0.1", "state-dir", tempDir()));
         kv.addAll(List.of(more));

@@ -24,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -45,6 +46,8 @@ public final class FrameAnnotator {
             new Color(0x76B7B2), new Color(0x59A14F), new Color(0xEDC948), new Color(0xB07AA1),
             new Color(0xFF9DA7), new Color(0x9C755F), new Color(0x17BECF)};
     private static final float JPEG_QUALITY = 0.85f;
+    /** Boxes drawn per frame at most, highest scores first: more would hide the picture (and cost time). */
+    static final int MAX_DRAWN = 40;
 
     private final Hierarchy hierarchy;
 
@@ -52,9 +55,18 @@ public final class FrameAnnotator {
         this.hierarchy = hierarchy;
     }
 
-    /** The frame with every object of {@code d} drawn (same camera, sequence, times; a new JPEG). */
+    /**
+     * The frame with the objects of {@code d} drawn (same camera, sequence, times; a new JPEG): the
+     * {@value #MAX_DRAWN} best, and a banner saying how many more there are.
+     */
     public Frame annotate(Frame f, Detection d) {
-        return annotate(f, d, d.getObjects());
+        List<DetectedObject> objects = d.getObjects();
+        if (objects.size() <= MAX_DRAWN) {
+            return annotate(f, d, objects);
+        }
+        List<DetectedObject> best = objects.stream()
+                .sorted(Comparator.comparingDouble(DetectedObject::getScore).reversed()).limit(MAX_DRAWN).toList();
+        return annotate(f, d, best);
     }
 
     /** The frame with only {@code objects} drawn (the snapshot sink draws the one object it keeps). */
@@ -66,12 +78,17 @@ public final class FrameAnnotator {
             int fontPx = Math.max(11, Math.min(22, img.getHeight() / 28));
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, fontPx));
             g.setStroke(new BasicStroke(Math.max(2f, img.getHeight() / 240f)));
-            if (d.getStatus() != DetectionStatus.OK) {
-                banner(g, d.getStatus().name() + (d.getReason() == null ? "" : ": " + d.getReason()), img);
-            }
-            for (DetectedObject o : objects) {
+            // smaller scores first, so the best boxes end up on top
+            List<DetectedObject> order = objects.stream()
+                    .sorted(Comparator.comparingDouble(DetectedObject::getScore)).toList();
+            for (DetectedObject o : order) {
                 List<RoutedPathNode> path = hierarchy.pathOf(o);
                 box(g, o, caption(o, path), colour(path), img);
+            }
+            if (d.getStatus() != DetectionStatus.OK) {
+                banner(g, d.getStatus().name() + (d.getReason() == null ? "" : ": " + d.getReason()), img);
+            } else if (objects.size() < d.getObjects().size() && objects.size() == MAX_DRAWN) {
+                banner(g, "the best " + MAX_DRAWN + " of " + d.getObjects().size() + " objects", img);
             }
         } finally {
             g.dispose();

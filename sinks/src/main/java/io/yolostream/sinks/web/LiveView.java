@@ -77,7 +77,10 @@ public final class LiveView {
     public void detection(Detection d) {
         Camera c = camera(d.getCameraId());
         List<Row> rows = new ArrayList<>();
-        for (DetectedObject o : d.getObjects()) {
+        // best last: the table is newest first, and within a frame best first
+        List<DetectedObject> objects = d.getObjects().stream()
+                .sorted(java.util.Comparator.comparingDouble(DetectedObject::getScore)).toList();
+        for (DetectedObject o : objects.subList(Math.max(0, objects.size() - RECENT), objects.size())) {
             List<RoutedPathNode> nodes = hierarchy.pathOf(o);
             List<String> path = new ArrayList<>();
             for (RoutedPathNode p : nodes) {

@@ -73,6 +73,18 @@ public final class ServiceFixture {
                 SinksSerdes.detection().serializer().serialize(detections, d));
     }
 
+    public static HttpResponse<byte[]> getBytes(int port, String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static HttpResponse<String> get(int port, String path) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(

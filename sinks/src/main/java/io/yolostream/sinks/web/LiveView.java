@@ -124,9 +124,16 @@ public final class LiveView {
         }
     }
 
-    /** Waits up to {@code timeoutMs} for a frame newer than {@code version}; the latest (maybe not newer) or null. */
+    /**
+     * Waits up to {@code timeoutMs} for a frame newer than {@code version}; the latest (maybe not newer) or null
+     * (also for a camera not seen yet).
+     */
     public Latest awaitNewer(String camera, long version, long timeoutMs) throws InterruptedException {
-        Camera c = camera(camera);
+        Camera c = cameras.get(camera);
+        if (c == null) {
+            Thread.sleep(timeoutMs);
+            return null;
+        }
         long deadline = System.currentTimeMillis() + timeoutMs;
         synchronized (c) {
             while ((c.latest == null || c.latest.version <= version)) {

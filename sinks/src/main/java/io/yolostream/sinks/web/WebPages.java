@@ -74,19 +74,38 @@ public final class WebPages implements AutoCloseable {
             } else if (seg.size() == 2 && seg.get(0).equals("cameras")) {
                 resource(ex, "camera.html", "text/html; charset=utf-8");
             } else if (seg.size() == 3 && seg.get(0).equals("cameras") && seg.get(2).equals("stream.mjpeg")) {
-                stream(ex, seg.get(1));
+                if (known(ex, seg.get(1))) {
+                    stream(ex, seg.get(1));
+                }
             } else if (seg.size() == 3 && seg.get(0).equals("cameras") && seg.get(2).equals("frame.jpg")) {
-                frame(ex, seg.get(1));
+                if (known(ex, seg.get(1))) {
+                    frame(ex, seg.get(1));
+                }
             } else if (seg.size() == 2 && seg.get(0).equals("api") && seg.get(1).equals("cameras")) {
                 json(ex, 200, Map.of("cameras", cameras()));
             } else if (seg.size() == 3 && seg.get(0).equals("api") && seg.get(1).equals("cameras")) {
-                json(ex, 200, camera(seg.get(2)));
+                if (known(ex, seg.get(2))) {
+                    json(ex, 200, camera(seg.get(2)));
+                }
             } else {
                 error(ex, 404, "path " + ex.getRequestURI().getRawPath() + ": expected /, /cameras/ID, "
                         + "/cameras/ID/stream.mjpeg, /cameras/ID/frame.jpg, /api/cameras[/ID], /counts, /metrics or "
                         + "/health");
             }
         }
+    }
+
+    /**
+     * Only cameras this process has seen a record of are watched or streamed (a made-up id would otherwise hold
+     * memory); the others get 404, which the page shows until the camera's first record arrives.
+     */
+    private boolean known(HttpExchange ex, String camera) throws IOException {
+        if (live.knows(camera)) {
+            return true;
+        }
+        error(ex, 404, "camera '" + camera + "': expected a camera with detection records in this sinks instance, "
+                + "found none (yet); known: " + live.cameras());
+        return false;
     }
 
     /** Path segments, each percent-decoded ({@code +} stays a plus: this is a path, not a form). */

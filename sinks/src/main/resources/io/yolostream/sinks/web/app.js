@@ -37,7 +37,11 @@ function statusOf(c) {
 
 async function getJson(url) {
   const r = await fetch(url, {cache: "no-store"});
-  if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+  if (!r.ok) {
+    let why = "HTTP " + r.status;
+    try { why = (await r.json()).error || why; } catch (ignored) { /* not JSON */ }
+    throw new Error(why);
+  }
   return r.json();
 }
 
@@ -72,12 +76,15 @@ async function camera() {
   document.title = "yolostream · " + id;
   document.getElementById("camera-id").textContent = id;
   const img = document.getElementById("stream");
-  img.src = "/cameras/" + enc + "/stream.mjpeg";
+  const stream = "/cameras/" + enc + "/stream.mjpeg";
+  // the stream starts once the camera is known here, and starts again if it breaks (sinks restarted)
+  img.addEventListener("error", () => setTimeout(() => { img.src = stream + "?t=" + Date.now(); }, 2000));
   const detections = document.querySelector("#detections tbody");
   const counts = document.querySelector("#counts tbody");
   async function refresh() {
     try {
       const c = await getJson("/api/cameras/" + enc);
+      if (!img.getAttribute("src")) img.src = stream;
       const [text, cls] = statusOf(c);
       const status = document.getElementById("status");
       status.textContent = text + (c.modelId ? " · " + c.modelId : "");
@@ -100,7 +107,7 @@ async function camera() {
       document.getElementById("counts-note").textContent = !cc ? "no window yet"
         : entries.length === 0 ? "no subscribed nodes (sinks --subscribe NODES)" : "";
     } catch (e) {
-      document.getElementById("status").textContent = "sinks not reachable: " + e.message;
+      document.getElementById("status").textContent = e.message;
     }
   }
   await refresh();

@@ -90,6 +90,26 @@ class SnapshotSinkTest {
     }
 
     @Test
+    void aCameraGoneQuietGetsItsWindowWrittenByTheWallClock(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("snaps");
+        SinksConfig c = SinksConfig.of("snapshot-dir", out.toString(), "snapshot-window", "10s",
+                "annotate-window", "1s", "annotate-cameras", "off");
+        long now = System.currentTimeMillis();
+        try (Driver d = new Driver(c, SinksTopology.buildTopology(c))) {
+            TestInputTopic<String, byte[]> frames = d.driver.createInputTopic(c.framesTopic(), new StringSerializer(),
+                    new ByteArraySerializer());
+            Frame f = frame("yard", 1, now);
+            frames.pipeInput(new TestRecord<>("yard", FrameCodec.encode(f), f.getCaptureTime()));
+            d.send(Fixtures.detection("yard", 1, now, List.of(obj("cat", 0.7f, 5f))));
+            assertFalse(Files.exists(out.resolve("yard")), "its window is open");
+            d.driver.advanceWallClockTime(java.time.Duration.ofSeconds(12));
+            try (Stream<Path> s = Files.list(out.resolve("yard"))) {
+                assertEquals(2, s.filter(p -> p.getFileName().toString().contains("_cat.")).count());
+            }
+        }
+    }
+
+    @Test
     void fileNamesAreSafe() {
         assertEquals("gate_1", SnapshotWriter.safe("gate/1"));
         assertEquals("_..", SnapshotWriter.safe(".."));

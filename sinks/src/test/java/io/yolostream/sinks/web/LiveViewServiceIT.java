@@ -76,6 +76,9 @@ class LiveViewServiceIT {
             assertFalse(page.body().contains("gate/1"), "the page never carries the id: the script reads it");
             assertTrue(s.registry().scrape().contains("yolostream_sinks_annotated_total"));
             assertEquals(404, ServiceFixture.get(s.httpPort(), "/nowhere").statusCode());
+            // made-up ids are neither watched nor streamed
+            assertEquals(404, ServiceFixture.get(s.httpPort(), "/api/cameras/nobody").statusCode());
+            assertEquals(404, ServiceFixture.get(s.httpPort(), "/cameras/nobody/stream.mjpeg").statusCode());
         }
     }
 

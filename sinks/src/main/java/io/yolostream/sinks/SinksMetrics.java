@@ -64,8 +64,8 @@ public final class SinksMetrics {
      * waiting for one camera) or unreadable (a frame that is not a decodable JPEG).
      */
     public void annotateDropped(String side, String reason) {
-        annotateDropped.computeIfAbsent(side + '\u0000' + reason, k -> Counter.builder("yolostream.sinks.annotate.dropped")
-                .tag("side", side).tag("reason", reason)
+        annotateDropped.computeIfAbsent(side + '\u0000' + reason, k -> Counter
+                .builder("yolostream.sinks.annotate.dropped").tag("side", side).tag("reason", reason)
                 .description("frames/detections the annotator dropped unpaired, by side and reason")
                 .register(registry)).increment();
     }

@@ -52,7 +52,8 @@ final class SinksCommand implements Callable<Integer> {
             Thread hook = new Thread(service::close, "sinks-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf(Locale.ROOT, "sinks: %s -> %s%n", cfg.detectionsTopic(), String.join(", ", cfg.outputTopics()));
-            out.printf(Locale.ROOT, "  live     http://localhost:%d/  (cameras; /cameras/ID: annotated video, detections)%n",
+            out.printf(Locale.ROOT,
+                    "  live     http://localhost:%d/  (cameras; /cameras/ID: annotated video, detections)%n",
                     service.httpPort());
             out.printf(Locale.ROOT, "  counts   http://localhost:%d/counts?camera=ID&node=NAME%n", service.httpPort());
             out.printf(Locale.ROOT, "  metrics  http://localhost:%d/metrics%n", service.httpPort());

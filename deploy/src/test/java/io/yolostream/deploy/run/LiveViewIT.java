@@ -28,10 +28,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The live view in a real browser: {@code yolostream run} (child JVM: embedded broker, ingest of the recorded demo
- * clip looped as a live camera, the detector with a tiny random-weight model, the sinks) and Debian's headless Chromium through chromedriver. The camera
- * list links to the camera; its page shows the annotated stream (the image loads, and the frame it shows moves on)
+ * clip looped as a live camera, the detector with a tiny random-weight model, the sinks) and Debian's headless
+ * Chromium through chromedriver. The camera list links to the camera; its page shows the annotated stream (the image loads, and the frame it shows moves on)
  * and the table of recent detections fills. The screenshot is kept as {@code target/live-view.png} (with
- * {@code -Dlive-view.screenshot=deploy/docs/live-view.png} also copied there, for the README). Needs
+ * {@code -Dlive-view.screenshot=docs/live-view.png}, relative to deploy/, also copied there, for the README). Needs
  * {@code apt-get install chromium chromium-driver} (in .ci/run): skipped without them locally, failed under CI=true.
  */
 class LiveViewIT {
@@ -73,7 +73,8 @@ class LiveViewIT {
                 browser.open(base + "cameras/" + camera);
                 await(run, log, "the annotated stream to load and the table to fill", () -> {
                     JsonNode s = state(browser);
-                    return s.get("width").asInt() > 0 && s.get("rows").asInt() > 0 && !s.get("seq").asText().equals("–");
+                    return s.get("width").asInt() > 0 && s.get("rows").asInt() > 0
+                            && !s.get("seq").asText().equals("–");
                 });
                 String firstSeq = state(browser).get("seq").asText();
                 await(run, log, "the annotated frame to move on from #" + firstSeq,

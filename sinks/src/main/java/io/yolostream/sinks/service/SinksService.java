@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code yolostream sinks} service: checks Kafka and creates the output topics, serves HTTP ({@code /counts},
- * {@code /metrics}, {@code /health}, the live view at {@code /}), and runs the sinks topology as one Kafka Streams app (exactly-once v2).
+ * {@code /metrics}, {@code /health}, the live view at {@code /}), and runs the sinks topology as one Kafka Streams
+ * app (exactly-once v2).
  * Constructing it starts everything; {@link #close()} stops it in reverse order. A fatal Streams error stops the app
  * (health turns DOWN, {@link #awaitTermination()} returns with it).
  */

@@ -4,8 +4,6 @@ import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.avro.PathNode;
 import io.yolostream.ingest.avro.Frame;
-import io.yolostream.ingest.avro.ImageEncoding;
-import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.ingest.publish.FrameCodec;
 import io.yolostream.sinks.Driver;
 import io.yolostream.sinks.Fixtures;
@@ -19,22 +17,13 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
-import javax.imageio.ImageIO;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The annotator on TopologyTestDriver: pairs on (camera, sequence) either way round, draws, drops what is late. */

@@ -4,6 +4,7 @@ import io.yolostream.config.ConfigException;
 import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
+import io.yolostream.sinks.annotate.AnnotatedCameras;
 import io.yolostream.sinks.hierarchy.Hierarchy;
 import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.hierarchy.Subscriptions;
@@ -46,6 +47,22 @@ public final class SinksConfig {
             "windowed per-camera frame counts by status (Avro CameraHealth)");
     public static final ConfigKey<String> DLQ_TOPIC = ConfigKey.string("dlq-topic", "detections.dlq",
             "dead-letter topic: unreadable detections records, raw, with a yolostream.dlq.reason header");
+    public static final ConfigKey<String> FRAMES_TOPIC = ConfigKey.string("frames-topic", "frames",
+            "ingest's frames topic (Avro Frame, JPEG): read to annotate and snapshot; same partitions as detections");
+    public static final ConfigKey<String> ANNOTATED_TOPIC = ConfigKey.string("annotated-topic", "frames.annotated",
+            "annotated frames (Avro Frame, the JPEG with boxes drawn) of the annotated cameras");
+    public static final ConfigKey<String> ANNOTATE_CAMERAS = ConfigKey.string("annotate-cameras", "watched",
+            "cameras whose frames are annotated: 'watched' (only while a browser shows the camera), '*' (all), "
+                    + "a comma-separated list (plus the watched ones) or 'off' (frames never read unless snapshots)");
+    public static final ConfigKey<String> ANNOTATE_WINDOW = ConfigKey.string("annotate-window", "5s",
+            "how long (capture time) a frame waits for its detection and the other way round; later pairs are "
+                    + "dropped and counted");
+    public static final ConfigKey<String> WATCH_TTL = ConfigKey.string("watch-ttl", "30s",
+            "a viewer of /cameras/ID turns annotation on for that camera for this long, renewed while it watches");
+    public static final ConfigKey<String> SNAPSHOT_DIR = ConfigKey.string("snapshot-dir", "",
+            "directory of the snapshot sink: the best frame per camera, label and window as JPEG + JSON ('' = off)");
+    public static final ConfigKey<String> SNAPSHOT_WINDOW = ConfigKey.string("snapshot-window", "1m",
+            "tumbling window (capture time) of the snapshot sink, e.g. 30s, 1m, 1h");
     public static final ConfigKey<String> SUBSCRIBE = ConfigKey.string("subscribe", "",
             "WordTree nodes to route, comma-separated names or WordNet ids (e.g. dog,animal,n02121620)");
     public static final ConfigKey<String> TREE = ConfigKey.string("tree", null,
@@ -75,8 +92,9 @@ public final class SinksConfig {
             3_600_000, "how long the start waits for the broker and the detections topic");
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("sinks", List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
-            DETECTIONS_TOPIC, TOPIC_PREFIX, COUNTS_TOPIC, JSON_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, SUBSCRIBE, TREE, NAMES,
-            MAP, WINDOW, GRACE, HTTP_PORT, HTTP_HOST, ADVERTISED_HOST, STATE_DIR, THREADS, COMMIT_INTERVAL_MS,
+            DETECTIONS_TOPIC, TOPIC_PREFIX, COUNTS_TOPIC, JSON_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, FRAMES_TOPIC,
+            ANNOTATED_TOPIC, ANNOTATE_CAMERAS, ANNOTATE_WINDOW, WATCH_TTL, SNAPSHOT_DIR, SNAPSHOT_WINDOW, SUBSCRIBE,
+            TREE, NAMES, MAP, WINDOW, GRACE, HTTP_PORT, HTTP_HOST, ADVERTISED_HOST, STATE_DIR, THREADS, COMMIT_INTERVAL_MS,
             REPLICATION, STARTUP_TIMEOUT_MS), List.of("kafka."));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
@@ -87,15 +105,23 @@ public final class SinksConfig {
     private final List<Subscription> subscriptions;
     private final Duration window;
     private final Duration grace;
+    private final Duration annotateWindow;
+    private final Duration watchTtl;
+    private final Duration snapshotWindow;
+    private final AnnotatedCameras annotatedCameras;
 
     private SinksConfig(ResolvedConfig values, Map<String, Object> kafka, Hierarchy hierarchy,
-                        List<Subscription> subscriptions, Duration window, Duration grace) {
+                        List<Subscription> subscriptions, Duration[] durations, AnnotatedCameras annotatedCameras) {
         this.values = values;
         this.kafkaOverrides = Map.copyOf(kafka);
         this.hierarchy = hierarchy;
         this.subscriptions = subscriptions;
-        this.window = window;
-        this.grace = grace;
+        this.window = durations[0];
+        this.grace = durations[1];
+        this.annotateWindow = durations[2];
+        this.watchTtl = durations[3];
+        this.snapshotWindow = durations[4];
+        this.annotatedCameras = annotatedCameras;
     }
 
     /** Resolves defaults &lt; file &lt; environment &lt; flags; every problem reported at once. */
@@ -106,8 +132,13 @@ public final class SinksConfig {
         values.open().forEach((k, v) -> kafka.put(k.substring("kafka.".length()), v.strip()));
         Duration window = duration(values.get(WINDOW), WINDOW, false, problems);
         Duration grace = duration(values.get(GRACE), GRACE, true, problems);
+        Duration[] durations = {window, grace, duration(values.get(ANNOTATE_WINDOW), ANNOTATE_WINDOW, false, problems),
+                duration(values.get(WATCH_TTL), WATCH_TTL, false, problems),
+                duration(values.get(SNAPSHOT_WINDOW), SNAPSHOT_WINDOW, false, problems)};
+        AnnotatedCameras annotated = AnnotatedCameras.parse(values.get(ANNOTATE_CAMERAS), problems);
         Set<String> own = new LinkedHashSet<>();
-        for (ConfigKey<String> k : List.of(DETECTIONS_TOPIC, COUNTS_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, JSON_TOPIC)) {
+        for (ConfigKey<String> k : List.of(DETECTIONS_TOPIC, COUNTS_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, JSON_TOPIC,
+                FRAMES_TOPIC, ANNOTATED_TOPIC)) {
             String t = values.get(k).strip();
             if (t.isEmpty() && k != JSON_TOPIC) {
                 problems.add(k.name() + ": expected a topic name, found ''");
@@ -130,7 +161,7 @@ public final class SinksConfig {
             throw new ConfigException("sinks configuration has " + problems.size() + " problem"
                     + (problems.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", problems));
         }
-        return new SinksConfig(values, kafka, hierarchy, subs, window, grace);
+        return new SinksConfig(values, kafka, hierarchy, subs, durations, annotated);
     }
 
     /** Flags only (tests, embedding): {@code of("subscribe", "dog,animal", "tree", "9k.tree")}. */
@@ -192,6 +223,40 @@ public final class SinksConfig {
         return grace;
     }
 
+    public Duration annotateWindow() {
+        return annotateWindow;
+    }
+
+    public Duration watchTtl() {
+        return watchTtl;
+    }
+
+    public Duration snapshotWindow() {
+        return snapshotWindow;
+    }
+
+    public AnnotatedCameras annotatedCameras() {
+        return annotatedCameras;
+    }
+
+    /** Empty when the snapshot sink is off. */
+    public String snapshotDir() {
+        return get(SNAPSHOT_DIR).strip();
+    }
+
+    /** Whether the topology reads the frames topic: some camera may be annotated, or snapshots are on. */
+    public boolean readsFrames() {
+        return !annotatedCameras.off() || !snapshotDir().isEmpty();
+    }
+
+    public String framesTopic() {
+        return get(FRAMES_TOPIC).strip();
+    }
+
+    public String annotatedTopic() {
+        return get(ANNOTATED_TOPIC).strip();
+    }
+
     public String detectionsTopic() {
         return get(DETECTIONS_TOPIC).strip();
     }
@@ -213,7 +278,7 @@ public final class SinksConfig {
         return get(DLQ_TOPIC).strip();
     }
 
-    /** Every topic the sinks write (routed, counts, JSON, health, DLQ). */
+    /** Every topic the sinks write (routed, counts, JSON, health, DLQ, annotated frames when annotating). */
     public List<String> outputTopics() {
         List<String> t = new ArrayList<>();
         subscriptions.forEach(s -> t.add(s.topic()));
@@ -223,6 +288,9 @@ public final class SinksConfig {
         }
         t.add(healthTopic());
         t.add(dlqTopic());
+        if (!annotatedCameras.off()) {
+            t.add(annotatedTopic());
+        }
         return t;
     }
 

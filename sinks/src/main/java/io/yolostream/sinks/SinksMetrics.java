@@ -18,6 +18,9 @@ public final class SinksMetrics {
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, Counter> detections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> routed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> annotated = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> annotateDropped = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> snapshots = new ConcurrentHashMap<>();
     private final Counter dlq;
 
     public SinksMetrics(MeterRegistry registry) {
@@ -47,6 +50,46 @@ public final class SinksMetrics {
         String topic = r.getNode().getTopic();
         routed.computeIfAbsent(topic, t -> Counter.builder("yolostream.sinks.routed").tag("topic", t)
                 .description("objects routed, by topic").register(registry)).increment();
+    }
+
+    /** A frame annotated (written to the annotated topic and shown by the live view). */
+    public void annotated(String camera) {
+        annotated.computeIfAbsent(camera, k -> Counter.builder("yolostream.sinks.annotated").tag("camera", camera)
+                .description("frames annotated, by camera").register(registry)).increment();
+    }
+
+    /**
+     * A frame or detection the annotator could not pair: side frame|detection, reason late (older than
+     * annotate-window on arrival), unmatched (its partner did not come within the window), overflow (too many
+     * waiting for one camera) or unreadable (a frame that is not a decodable JPEG).
+     */
+    public void annotateDropped(String side, String reason) {
+        annotateDropped.computeIfAbsent(side + '\u0000' + reason, k -> Counter
+                .builder("yolostream.sinks.annotate.dropped").tag("side", side).tag("reason", reason)
+                .description("frames/detections the annotator dropped unpaired, by side and reason")
+                .register(registry)).increment();
+    }
+
+    public double annotateDroppedCount(String side, String reason) {
+        Counter c = annotateDropped.get(side + '\u0000' + reason);
+        return c == null ? 0 : c.count();
+    }
+
+    public double annotatedCount(String camera) {
+        Counter c = annotated.get(camera);
+        return c == null ? 0 : c.count();
+    }
+
+    /** A snapshot (JPEG + JSON) written. */
+    public void snapshot(String camera) {
+        snapshots.computeIfAbsent(camera, k -> Counter.builder("yolostream.sinks.snapshots").tag("camera", camera)
+                .description("snapshots written, by camera").register(registry)).increment();
+    }
+
+    /** The live view's open streams, as a gauge. */
+    public void viewers(java.util.function.IntSupplier open) {
+        io.micrometer.core.instrument.Gauge.builder("yolostream.sinks.viewers", open::getAsInt)
+                .description("browsers streaming a camera from the live view").register(registry);
     }
 
     public void dlq(String reason) {

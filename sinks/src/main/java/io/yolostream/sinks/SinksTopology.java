@@ -1,11 +1,15 @@
 package io.yolostream.sinks;
 
 import io.yolostream.detector.avro.Detection;
+import io.yolostream.sinks.annotate.AnnotateSelection;
+import io.yolostream.sinks.annotate.AnnotateTopology;
+import io.yolostream.sinks.annotate.Watchers;
 import io.yolostream.sinks.counts.CountsTopology;
 import io.yolostream.sinks.dlq.DlqHandler;
 import io.yolostream.sinks.health.HealthTopology;
 import io.yolostream.sinks.hierarchy.RoutingTopology;
 import io.yolostream.sinks.json.JsonMirrorTopology;
+import io.yolostream.sinks.web.LiveView;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,7 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * The one Kafka Streams app of the sinks service: a single read of the detections topic feeding routing, counts,
- * the JSON mirror and health (each part is also buildable alone, see their {@code buildTopology}).
+ * the JSON mirror, health and the live view (each part is also buildable alone, see their {@code buildTopology}),
+ * and, when annotating or taking snapshots, a read of the frames topic paired with it.
  */
 public final class SinksTopology {
     private SinksTopology() {
@@ -30,12 +35,23 @@ public final class SinksTopology {
     }
 
     public static Topology buildTopology(SinksConfig c, SinksMetrics metrics) {
+        Watchers watchers = new Watchers(c.watchTtl());
+        return buildTopology(c, metrics, new LiveView(c.hierarchy(), watchers), AnnotateSelection.of(c, watchers));
+    }
+
+    /** The topology feeding {@code live} (the web page of this process), annotating what {@code selection} says. */
+    public static Topology buildTopology(SinksConfig c, SinksMetrics metrics, LiveView live,
+                                         AnnotateSelection selection) {
         StreamsBuilder b = new StreamsBuilder();
-        KStream<String, Detection> detections = source(b, c).peek(metrics::detection, Named.as("count-detections"));
+        KStream<String, Detection> detections = source(b, c).peek((camera, d) -> {
+            metrics.detection(camera, d);
+            live.detection(d);
+        }, Named.as("count-detections"));
         RoutingTopology.addTo(c, detections, metrics);
         CountsTopology.addTo(c, detections);
         JsonMirrorTopology.addTo(c, detections);
         HealthTopology.addTo(c, detections);
+        AnnotateTopology.addTo(c, b, detections, selection, metrics, live);
         return b.build();
     }
 

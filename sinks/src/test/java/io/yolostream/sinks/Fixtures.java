@@ -8,7 +8,17 @@ import io.yolostream.detector.avro.PathNode;
 import io.yolostream.detector.avro.Timings;
 import io.yolostream.detector.wordtree.WordTree;
 
+import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.ImageEncoding;
+import io.yolostream.ingest.avro.SourceKind;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,5 +120,23 @@ public final class Fixtures {
                 .setImageWidth(640).setImageHeight(480).setObjects(objects)
                 .setTimings(new Timings(1f, 2f, 3f, 4f, 5f)).setFramePartition(0).setFrameOffset(sequence)
                 .build();
+    }
+
+    /** A 160x120 grey JPEG frame. */
+    public static Frame frame(String camera, long seq, long captureMs) {
+        BufferedImage img = new BufferedImage(160, 120, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.GRAY);
+        g.fillRect(0, 0, 160, 120);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "jpg", out);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return Frame.newBuilder().setCameraId(camera).setSequence(seq).setCaptureTime(Instant.ofEpochMilli(captureMs))
+                .setPtsMicros(-1).setSource(SourceKind.LIVE).setSessionId("s1").setWidth(160).setHeight(120)
+                .setEncoding(ImageEncoding.JPEG).setImage(ByteBuffer.wrap(out.toByteArray())).build();
     }
 }

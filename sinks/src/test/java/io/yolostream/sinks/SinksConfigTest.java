@@ -20,8 +20,10 @@ class SinksConfigTest {
         assertEquals(Duration.ofMinutes(1), c.window());
         assertEquals(Duration.ofSeconds(10), c.grace());
         assertEquals(8083, c.get(SinksConfig.HTTP_PORT));
-        assertEquals(List.of("detections.counts", "detections.json", "detections.health", "detections.dlq"),
-                c.outputTopics());
+        assertEquals(List.of("detections.counts", "detections.json", "detections.health", "detections.dlq",
+                "frames.annotated"), c.outputTopics());
+        assertTrue(c.readsFrames(), "watched cameras are annotated by default");
+        assertEquals("", c.snapshotDir());
         assertEquals("exactly_once_v2", SinksTopology.streamsProperties(c, 8083, null)
                 .get("processing.guarantee"));
     }
@@ -53,6 +55,21 @@ class SinksConfigTest {
         assertTrue(m.contains("counts-topic: expected a topic of its own, found 'detections'"), m);
         assertTrue(m.contains("topic-prefix: expected"), m);
         assertTrue(m.startsWith("sinks configuration has 5 problems"), m);
+    }
+
+    @Test
+    void annotateCamerasSpecs() {
+        assertTrue(SinksConfig.of("annotate-cameras", "off").annotatedCameras().off());
+        assertTrue(SinksConfig.of("annotate-cameras", "*").annotatedCameras().configured("any"));
+        SinksConfig list = SinksConfig.of("annotate-cameras", "gate, yard");
+        assertTrue(list.annotatedCameras().configured("yard"));
+        assertTrue(!list.annotatedCameras().configured("door"));
+        assertTrue(SinksConfig.of("annotate-cameras", "off", "snapshot-dir", "/tmp/s").readsFrames());
+        ConfigException e = assertThrows(ConfigException.class, () -> SinksConfig.of("annotate-cameras", "gate,*",
+                "annotate-window", "soon", "annotated-topic", "detections"));
+        assertTrue(e.getMessage().contains("annotate-cameras: expected"), e.getMessage());
+        assertTrue(e.getMessage().contains("annotate-window: expected a duration"), e.getMessage());
+        assertTrue(e.getMessage().contains("annotated-topic: expected a topic of its own"), e.getMessage());
     }
 
     @Test

@@ -42,7 +42,8 @@ final class RunCommand implements Callable<Integer> {
     PipelineOptions pipeline;
 
     @Option(names = "--port-base", defaultValue = "8081", paramLabel = "PORT",
-            description = "HTTP ports: ingest API on PORT, detector on PORT+1, sinks on PORT+2. Default: ${DEFAULT-VALUE}.")
+            description = "HTTP ports: ingest API on PORT, detector on PORT+1, sinks and the live view "
+                    + "(http://127.0.0.1:PORT+2/) on PORT+2. Default: ${DEFAULT-VALUE}.")
     int portBase;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

@@ -18,10 +18,15 @@ import java.util.concurrent.Callable;
                 + "detections.<node> topics for the subscribed nodes, per-camera counts per node in tumbling "
                 + "windows (detections.counts, and GET /counts), a JSON mirror (detections.json), frame health "
                 + "(detections.health) and a dead-letter topic for unreadable records (detections.dlq).",
+                "A live view at http://HOST:PORT/ shows every camera: the annotated video (frames paired with their "
+                        + "detections, boxes drawn; also written to frames.annotated), recent detections with their "
+                        + "WordTree path, counts per node. --snapshot-dir keeps the best frame per camera, label and "
+                        + "window as JPEG + JSON.",
                 "Configuration precedence: defaults < --config file < YOLOSTREAM_SINKS_* environment < flags."},
         footer = {"", "Examples:",
                 "  yolostream sinks --subscribe dog,animal --tree 9k.tree --names 9k.names",
                 "  yolostream sinks --subscribe dog,vehicle --tree 9k.tree --names 9k.names --map voc   # a VOC model",
+                "  yolostream sinks --annotate-cameras '*' --snapshot-dir /var/lib/yolostream/snapshots",
                 "  kcat -C -b localhost:9092 -t detections.json -X isolation.level=read_committed"})
 final class SinksCommand implements Callable<Integer> {
     @Spec
@@ -47,6 +52,9 @@ final class SinksCommand implements Callable<Integer> {
             Thread hook = new Thread(service::close, "sinks-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf(Locale.ROOT, "sinks: %s -> %s%n", cfg.detectionsTopic(), String.join(", ", cfg.outputTopics()));
+            out.printf(Locale.ROOT,
+                    "  live     http://localhost:%d/  (cameras; /cameras/ID: annotated video, detections)%n",
+                    service.httpPort());
             out.printf(Locale.ROOT, "  counts   http://localhost:%d/counts?camera=ID&node=NAME%n", service.httpPort());
             out.printf(Locale.ROOT, "  metrics  http://localhost:%d/metrics%n", service.httpPort());
             out.printf(Locale.ROOT, "  health   http://localhost:%d/health%n", service.httpPort());

@@ -20,6 +20,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -276,8 +277,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.setProperty("broker.port", String.valueOf(brokerPort));
         p.setProperty("controller.port", String.valueOf(controllerPort));
         Path f = dataDir.resolve(PORTS_FILE);
-        try (Writer w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
-            p.store(w, "ports of the embedded Kafka in this dir: a restart listens on the same ones");
+        // written aside and moved into place: a reader (a client, a test waiting for the broker) never sees it half
+        Path tmp = dataDir.resolve(PORTS_FILE + ".tmp");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                p.store(w, "ports of the embedded Kafka in this dir: a restart listens on the same ones");
+            }
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("embedded Kafka: cannot write " + f, e);
         }

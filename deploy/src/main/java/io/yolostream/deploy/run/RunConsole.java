@@ -45,6 +45,9 @@ public final class RunConsole implements AutoCloseable {
             out.printf(Locale.ROOT, "  sinks        http://127.0.0.1:%d/counts?camera=ID&node=NAME  /metrics  /health%n",
                     all.sinksPort());
             out.printf(Locale.ROOT, "               %s%n", String.join(", ", all.sinkTopics()));
+            out.printf(Locale.ROOT,
+                    "  live view    http://127.0.0.1:%d/  (cameras, annotated video, detections, counts)%n",
+                    all.sinksPort());
             setup.cameras().forEach((id, url) -> out.printf(Locale.ROOT, "  camera %-6s %s%n", id,
                     io.yolostream.ingest.UrlMasker.mask(url)));
             if (setup.modelNote() != null) {

@@ -68,10 +68,14 @@ public final class CountsQuery {
         ReadOnlyWindowStore<String, NodeCounts> store = streams.store(StoreQueryParameters.fromNameAndType(
                 CountsTopology.STORE, QueryableStoreTypes.windowStore()));
         Map<String, KeyValue<Windowed<String>, NodeCounts>> latest = new TreeMap<>();
-        try (KeyValueIterator<Windowed<String>, NodeCounts> it = camera == null ? store.all()
-                : store.fetch(camera, camera, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE / 2))) {
+        // all(), filtered: the store keeps a few windows per camera, while a fetch over an open time range walks
+        // the caching layer segment by segment (seconds per query)
+        try (KeyValueIterator<Windowed<String>, NodeCounts> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, NodeCounts> kv = it.next();
+                if (camera != null && !camera.equals(kv.key.key())) {
+                    continue;
+                }
                 latest.merge(kv.key.key(), kv, (a, b) -> b.key.window().start() >= a.key.window().start() ? b : a);
             }
         }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yolostream.sinks.counts.CountsQuery;
 import io.yolostream.sinks.hierarchy.Subscription;
+import io.yolostream.sinks.web.WebPages;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -24,8 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * {@code /counts} (interactive queries, JSON), {@code /metrics} (Prometheus text) and {@code /health} (JSON; 503
- * unless the Streams app is running or rebalancing).
+ * {@code /counts} (interactive queries, JSON), {@code /metrics} (Prometheus text), {@code /health} (JSON; 503
+ * unless the Streams app is running or rebalancing) and the live view's pages ({@link WebPages}, everything else).
  */
 final class SinksHttp implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +37,8 @@ final class SinksHttp implements AutoCloseable {
     private final Supplier<Map<String, Object>> health;
     private volatile CountsQuery counts;
 
-    SinksHttp(String host, int port, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health) {
+    SinksHttp(String host, int port, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health,
+              WebPages web) {
         this.metrics = metrics;
         this.health = health;
         try {
@@ -45,7 +47,8 @@ final class SinksHttp implements AutoCloseable {
             throw new UncheckedIOException("sinks HTTP on " + host + ":" + port + ": expected a free port, found: "
                     + e.getMessage(), e);
         }
-        executor = Executors.newFixedThreadPool(2, r -> {
+        // cached: each open live-view stream holds a thread (WebPages bounds how many)
+        executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sinks-http");
             t.setDaemon(true);
             return t;
@@ -54,6 +57,7 @@ final class SinksHttp implements AutoCloseable {
         server.createContext("/health", this::health);
         server.createContext("/metrics", this::metrics);
         server.createContext("/counts", this::counts);
+        web.register(server);
         server.start();
     }
 

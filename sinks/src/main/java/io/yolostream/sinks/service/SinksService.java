@@ -6,7 +6,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yolostream.sinks.SinksConfig;
 import io.yolostream.sinks.SinksMetrics;
 import io.yolostream.sinks.SinksTopology;
+import io.yolostream.sinks.annotate.AnnotateSelection;
+import io.yolostream.sinks.annotate.Watchers;
 import io.yolostream.sinks.counts.CountsQuery;
+import io.yolostream.sinks.health.HealthQuery;
+import io.yolostream.sinks.web.LiveView;
+import io.yolostream.sinks.web.WebPages;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -23,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@code yolostream sinks} service: checks Kafka and creates the output topics, serves HTTP ({@code /counts},
- * {@code /metrics}, {@code /health}), and runs the sinks topology as one Kafka Streams app (exactly-once v2).
+ * {@code /metrics}, {@code /health}, the live view at {@code /}), and runs the sinks topology as one Kafka Streams
+ * app (exactly-once v2).
  * Constructing it starts everything; {@link #close()} stops it in reverse order. A fatal Streams error stops the app
  * (health turns DOWN, {@link #awaitTermination()} returns with it).
  */
@@ -34,6 +40,8 @@ public final class SinksService implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final SinksMetrics metrics;
     private final SinksHttp http;
+    private final LiveView live;
+    private final WebPages web;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -48,10 +56,16 @@ public final class SinksService implements AutoCloseable {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.add(registry::close);
             metrics = new SinksMetrics(registry);
+            Watchers watchers = new Watchers(config.watchTtl());
+            live = new LiveView(config.hierarchy(), watchers);
+            metrics.viewers(live::viewers);
+            AnnotateSelection selection = AnnotateSelection.of(config, watchers);
+            web = new WebPages(live, selection);
+            opened.add(web);
             http = new SinksHttp(config.get(SinksConfig.HTTP_HOST), config.get(SinksConfig.HTTP_PORT), registry,
-                    this::health);
+                    this::health, web);
             opened.add(http);
-            Topology topology = SinksTopology.buildTopology(config, metrics);
+            Topology topology = SinksTopology.buildTopology(config, metrics, live, selection);
             streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
             opened.add(() -> streams.close(Duration.ofSeconds(30)));
             streams.setUncaughtExceptionHandler(e -> {
@@ -67,7 +81,9 @@ public final class SinksService implements AutoCloseable {
             streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
             opened.add(streamsMetrics);
-            http.counts(new CountsQuery(streams, config, new HostInfo(config.advertisedHost(), http.port())));
+            CountsQuery counts = new CountsQuery(streams, config, new HostInfo(config.advertisedHost(), http.port()));
+            http.counts(counts);
+            web.queries(counts, new HealthQuery(streams));
             streams.start();
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -112,6 +128,11 @@ public final class SinksService implements AutoCloseable {
         return registry;
     }
 
+    /** What the web page of this process shows. */
+    public LiveView liveView() {
+        return live;
+    }
+
     public SinksMetrics metrics() {
         return metrics;
     }
@@ -152,6 +173,7 @@ public final class SinksService implements AutoCloseable {
         closeQuietly(streamsMetrics);
         closeQuietly(() -> streams.close(Duration.ofSeconds(30)));
         stopped.countDown();
+        closeQuietly(web);
         closeQuietly(http);
         closeQuietly(registry::close);
     }

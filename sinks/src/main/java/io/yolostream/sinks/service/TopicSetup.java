@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Start-up checks: a broker within the start-up timeout and the detections topic (waited for, since the detector
  * creates it); the output topics created when missing with as many partitions as detections (every topic is keyed
- * by camera id). Kafka Streams creates only its internal topics itself.
+ * by camera id). When annotating, the frames topic must have as many partitions as detections (created so when
+ * missing). Kafka Streams creates only its internal topics itself.
  */
 final class TopicSetup {
     private TopicSetup() {
@@ -44,6 +45,15 @@ final class TopicSetup {
             int partitions = detections.partitions().size();
             Set<String> existing = admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS);
             List<NewTopic> create = new ArrayList<>();
+            if (c.readsFrames()) {
+                if (existing.contains(c.framesTopic())) {
+                    checkCopartitioned(admin, c, partitions, servers);
+                } else {
+                    // ingest creates it normally (before the detector creates detections); a sinks started on
+                    // detections alone still starts, and ingest will use this one
+                    create.add(new NewTopic(c.framesTopic(), partitions, c.get(SinksConfig.REPLICATION).shortValue()));
+                }
+            }
             for (String t : c.outputTopics()) {
                 if (!existing.contains(t)) {
                     create.add(new NewTopic(t, partitions, c.get(SinksConfig.REPLICATION).shortValue()));
@@ -65,6 +75,18 @@ final class TopicSetup {
         } catch (TimeoutException | ExecutionException e) {
             throw new SinksException("Kafka at " + servers + ": expected answers within " + timeout + " ms, found: "
                     + cause(e), e);
+        }
+    }
+
+    /** The annotator pairs a camera's frames and detections in one task: both topics need the same partitions. */
+    private static void checkCopartitioned(Admin admin, SinksConfig c, int partitions, String servers)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        int frames = admin.describeTopics(List.of(c.framesTopic())).allTopicNames().get(10, TimeUnit.SECONDS)
+                .get(c.framesTopic()).partitions().size();
+        if (frames != partitions) {
+            throw new SinksException("frames topic '" + c.framesTopic() + "' on " + servers + ": expected "
+                    + partitions + " partitions like '" + c.detectionsTopic() + "' (the annotator pairs a camera's "
+                    + "frames and detections), found " + frames + "; or set annotate-cameras=off and no snapshot-dir");
         }
     }
 

@@ -39,6 +39,7 @@ public final class ServiceFixture {
         List<String> kv = new ArrayList<>(List.of("bootstrap-servers", kafka.bootstrapServers(),
                 "detections-topic", detections, "topic-prefix", prefix, "counts-topic", prefix + ".counts",
                 "json-topic", prefix + ".json", "health-topic", prefix + ".health", "dlq-topic", prefix + ".dlq",
+                "frames-topic", detections + ".frames", "annotated-topic", prefix + ".annotated",
                 "application-id", "sinks-it-" + UUID.randomUUID().toString().substring(0, 8), "http-port", "0",
                 "http-host", "127.0.0.1", "advertised-host", "127.0.0.1", "state-dir", tempDir()));
         kv.addAll(List.of(more));
@@ -70,6 +71,18 @@ public final class ServiceFixture {
     public ProducerRecord<String, byte[]> record(Detection d) {
         return new ProducerRecord<>(detections, null, d.getCaptureTime().toEpochMilli(), d.getCameraId(),
                 SinksSerdes.detection().serializer().serialize(detections, d));
+    }
+
+    public static HttpResponse<byte[]> getBytes(int port, String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public static HttpResponse<String> get(int port, String path) {

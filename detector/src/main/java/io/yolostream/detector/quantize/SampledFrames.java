@@ -133,6 +133,8 @@ public final class SampledFrames {
     }
 
     private static FFmpegFrameGrabber open(Path input) {
+        // FFmpeg's stream banner would drown the progress bar; errors still show
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(input.toFile());
         g.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
         try {

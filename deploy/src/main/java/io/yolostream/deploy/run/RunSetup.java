@@ -106,6 +106,9 @@ public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, St
         Map<String, String> f = new LinkedHashMap<>();
         if (subscribe != null && !subscribe.isBlank()) {
             f.put("subscribe", subscribe);
+        } else if (!demoModel && modelNote != null) {
+            // the default face model: count its one class, so the live view's counts fill
+            f.put("subscribe", "face");
         }
         if (modelFlags.containsKey("tree")) {
             f.put("tree", modelFlags.get("tree"));

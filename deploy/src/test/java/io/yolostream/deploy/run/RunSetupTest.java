@@ -33,6 +33,8 @@ class RunSetupTest {
         Path clip = Path.of(s.cameras().get("demo"));
         assertEquals("demo-faces.mp4", clip.getFileName().toString());
         assertTrue(Files.size(clip) > 0);
+        assertEquals("face", s.sinksFlags(null, null).get("subscribe"));
+        assertEquals("dog", s.sinksFlags("dog", null).get("subscribe"));
     }
 
     @Test
@@ -43,6 +45,7 @@ class RunSetupTest {
         assertTrue(s.modelFlags().get("model").endsWith("yolov2-tiny-voc.cfg"));
         assertEquals("0.2", s.modelFlags().get("thresh"));
         assertTrue(s.modelNote().contains("npm is not on the PATH"), s.modelNote());
+        assertFalse(s.sinksFlags(null, null).containsKey("subscribe"));
     }
 
     @Test

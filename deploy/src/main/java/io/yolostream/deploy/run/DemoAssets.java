@@ -5,7 +5,6 @@ import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.RandomWeights;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
@@ -84,43 +83,14 @@ final class DemoAssets {
 
     /** A 10 s 640x360 25 fps H.264 clip of moving shapes (libopenh264), written on first use. */
     static Path video(Path dir) {
-        Path file = dir.resolve("demo-street.mp4");
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path tmp = dir.resolve("demo-street.tmp.mp4");
-        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
         int w = 640;
         int h = 360;
-        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(tmp.toString(), w, h, 0);
-             OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
-             Mat canvas = new Mat(h, w, CV_8UC3)) {
-            recorder.setFormat("mp4");
-            recorder.setVideoCodecName("libopenh264");
-            recorder.setVideoCodec(AV_CODEC_ID_H264);
-            recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
-            recorder.setFrameRate(25);
-            recorder.setGopSize(25);
-            recorder.setVideoBitrate(1_000_000);
-            recorder.start();
+        return record(dir.resolve("demo-street.mp4"), w, h, 1_000_000, (recorder, canvas, converter) -> {
             for (int i = 0; i < 250; i++) {
                 draw(canvas, i, w, h);
-                Frame frame = converter.convert(canvas);
-                recorder.record(frame, AV_PIX_FMT_BGR24);
+                recorder.record(converter.convert(canvas), AV_PIX_FMT_BGR24);
             }
-            recorder.stop();
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
-            throw new IllegalStateException("cannot record the demo video " + file + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return file;
+        });
     }
 
     /**
@@ -128,34 +98,11 @@ final class DemoAssets {
      * for 3 s with a slow zoom so that the frames differ; written on first use.
      */
     static Path faceVideo(Path dir, List<Path> photos) {
-        Path file = dir.resolve("demo-faces.mp4");
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
         if (photos.isEmpty()) {
             throw new IllegalArgumentException("demo faces clip: expected photos, found none");
         }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Path tmp = dir.resolve("demo-faces.tmp.mp4");
-        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
-        int w = 960;
-        int h = 540;
         int perPhoto = 75;
-        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(tmp.toString(), w, h, 0);
-             OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
-             Mat canvas = new Mat(h, w, CV_8UC3)) {
-            recorder.setFormat("mp4");
-            recorder.setVideoCodecName("libopenh264");
-            recorder.setVideoCodec(AV_CODEC_ID_H264);
-            recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
-            recorder.setFrameRate(25);
-            recorder.setGopSize(25);
-            recorder.setVideoBitrate(2_500_000);
-            recorder.start();
+        return record(dir.resolve("demo-faces.mp4"), 960, 540, 2_500_000, (recorder, canvas, converter) -> {
             for (Path photo : photos) {
                 try (Mat image = imread(photo.toString())) {
                     if (image.empty()) {
@@ -167,7 +114,38 @@ final class DemoAssets {
                     }
                 }
             }
-            recorder.stop();
+        });
+    }
+
+    /** Draws a clip's frames on the canvas and records each. */
+    private interface Frames {
+        void record(FFmpegFrameRecorder recorder, Mat canvas, OpenCVFrameConverter.ToMat converter)
+                throws org.bytedeco.javacv.FrameRecorder.Exception;
+    }
+
+    /** A w x h 25 fps H.264 mp4 (libopenh264) at {@code file}, written once and moved into place whole. */
+    private static Path record(Path file, int w, int h, int bitrate, Frames frames) {
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        Path tmp = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.mp4$", ".tmp.mp4"));
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+        try {
+            Files.createDirectories(file.getParent());
+            try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(tmp.toString(), w, h, 0);
+                 OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+                 Mat canvas = new Mat(h, w, CV_8UC3)) {
+                recorder.setFormat("mp4");
+                recorder.setVideoCodecName("libopenh264");
+                recorder.setVideoCodec(AV_CODEC_ID_H264);
+                recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+                recorder.setFrameRate(25);
+                recorder.setGopSize(25);
+                recorder.setVideoBitrate(bitrate);
+                recorder.start();
+                frames.record(recorder, canvas, converter);
+                recorder.stop();
+            }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (org.bytedeco.javacv.FrameRecorder.Exception e) {
             throw new IllegalStateException("cannot record the demo video " + file + ": " + e.getMessage(), e);

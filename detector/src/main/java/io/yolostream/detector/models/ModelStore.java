@@ -8,14 +8,10 @@ import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.model.ModelException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -23,13 +19,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Pulls catalog models into a {@link ModelCache}: downloads each missing file to {@code <file>.part} (resuming a
@@ -39,7 +32,6 @@ import java.util.regex.Pattern;
  */
 public final class ModelStore {
     private static final System.Logger LOG = System.getLogger(ModelStore.class.getName());
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
 
     /** Download progress of one file: {@code total} is -1 when the server does not say. */
     @FunctionalInterface
@@ -58,7 +50,7 @@ public final class ModelStore {
 
     private final ModelCatalog catalog;
     private final ModelCache cache;
-    private final HttpClient http;
+    private final ResumableDownload downloads;
     private final int attempts;
 
     public ModelStore(ModelCatalog catalog, ModelCache cache) {
@@ -70,10 +62,10 @@ public final class ModelStore {
         this.catalog = catalog;
         this.cache = cache;
         this.attempts = Math.max(1, attempts);
-        this.http = HttpClient.newBuilder()
+        this.downloads = new ResumableDownload(HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20))
-                .build();
+                .build());
     }
 
     /** The standard catalog, the base URL from {@code YOLOSTREAM_MODELS_BASE_URL} and the cache from the environment. */
@@ -150,7 +142,7 @@ public final class ModelStore {
         IOException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                fetch(url, file, part, progress);
+                downloads.fetch(url, file, part, progress);
                 return;
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 throw unreachable(model, file, url, e);
@@ -167,66 +159,6 @@ public final class ModelStore {
         throw new ModelException("download of " + url + " failed after " + attempts + " attempts (" + last
                 + "); the partial file " + part + " is kept and resumed by the next pull, or download the file "
                 + "yourself and put it at " + part.resolveSibling(file.name()), last);
-    }
-
-    private void fetch(String url, ModelFile file, Path part, Progress progress)
-            throws IOException, InterruptedException {
-        long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(10)).GET();
-        if (have > 0) {
-            req.header("Range", "bytes=" + have + "-");
-        }
-        HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-        int status = resp.statusCode();
-        long total;
-        boolean append;
-        if (status == 206 && have > 0) {
-            Matcher m = CONTENT_RANGE.matcher(resp.headers().firstValue("Content-Range").orElse(""));
-            if (!m.matches() || Long.parseLong(m.group(1)) != have) {
-                // a range we did not ask for: start over
-                resp.body().close();
-                Files.deleteIfExists(part);
-                fetch(url, file, part, progress);
-                return;
-            }
-            total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
-            append = true;
-        } else if (status == 200) {
-            // server ignored the Range (or none was sent): restart from scratch
-            if (have > 0) {
-                LOG.log(System.Logger.Level.INFO, "{0}: server ignored the Range request; restarting", url);
-            }
-            total = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-            append = false;
-            have = 0;
-        } else if (status == 416 && have > 0) {
-            // our partial file is not a prefix the server recognises: start over
-            resp.body().close();
-            Files.deleteIfExists(part);
-            fetch(url, file, part, progress);
-            return;
-        } else {
-            resp.body().close();
-            throw new ModelException("download of " + url + ": expected HTTP 200, found HTTP " + status
-                    + "; download it yourself and put it at " + part.resolveSibling(file.name()));
-        }
-        StandardOpenOption[] opts = append
-                ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.APPEND}
-                : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE};
-        long done = have;
-        progress.update(file, done, total);
-        try (InputStream in = resp.body(); OutputStream out = Files.newOutputStream(part, opts)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                out.write(buf, 0, n);
-                done += n;
-                progress.update(file, done, total);
-            }
-        }
-        if (total >= 0 && done != total) {
-            throw new IOException("connection closed after " + done + " of " + total + " bytes");
-        }
     }
 
     private ModelException unreachable(ModelSpec model, ModelFile failed, String url, Exception e) {

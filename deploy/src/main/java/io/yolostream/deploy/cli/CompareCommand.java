@@ -5,6 +5,8 @@ import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelSource;
 import io.yolostream.detector.model.YoloDetector;
+import io.yolostream.detector.models.ModelRef;
+import io.yolostream.detector.models.ModelStore;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.preprocess.RgbImage;
@@ -39,7 +41,8 @@ final class CompareCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-m", "--model"}, required = true, arity = "1", paramLabel = "MODEL",
-            description = "Give it twice (A, then B): an .onnx file, or a darknet CFG,WEIGHTS pair.")
+            description = "Give it twice (A, then B): an .onnx file, a model name (yolostream models list; pulled "
+                    + "on first use), or a darknet CFG,WEIGHTS pair.")
     List<String> models;
 
     @Option(names = "--names", paramLabel = "FILE", description = "Class names for darknet CFG,WEIGHTS models.")
@@ -134,7 +137,9 @@ final class CompareCommand implements Callable<Integer> {
         if (parts.length == 2) {
             source = ModelSource.of(Path.of(parts[0]), Path.of(parts[1]), names, null, ModelSource.Overrides.NONE);
         } else if (parts.length == 1 && !model.endsWith(".cfg")) {
-            source = ModelSource.onnx(Path.of(model), null);
+            try (DownloadBars bars = new DownloadBars(System.err)) {
+                source = ModelSource.onnx(ModelRef.resolve(model, ModelStore::fromEnvironment, bars), null);
+            }
         } else {
             throw new ModelException("--model " + model + ": expected an .onnx file or CFG,WEIGHTS, found "
                     + (model.endsWith(".cfg") ? "a .cfg without weights" : parts.length + " comma-separated parts"));

@@ -7,6 +7,8 @@ import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.faceapi.TfjsWeights;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
+import io.yolostream.detector.models.ModelRef;
+import io.yolostream.detector.models.ModelStore;
 import io.yolostream.detector.onnx.OnnxModel;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.ModelPreprocessing;
@@ -64,8 +66,9 @@ final class ConvertCommand implements Callable<Integer> {
                     + "tiny_face_detector_model-weights_manifest.json (npm @vladmandic/face-api 1.7.15, MIT).")
     Path faceapi;
 
-    @Option(names = "--onnx", paramLabel = "FILE",
-            description = "An fp32 model converted by yolostream (instead of --cfg/--weights); needs --int8.")
+    @Option(names = "--onnx", paramLabel = "FILE|NAME",
+            description = "An fp32 model converted by yolostream, or a model name (yolostream models list; pulled on "
+                    + "first use), instead of --cfg/--weights; needs --int8.")
     Path onnx;
 
     @Option(names = "--names", paramLabel = "FILE", description = "Class names, one per line.")
@@ -130,6 +133,9 @@ final class ConvertCommand implements Callable<Integer> {
             fp32 = FaceApiToOnnx.toOnnx(faceapi, faceApiBin());
             source = faceapi.toString();
         } else if (onnx != null) {
+            try (DownloadBars bars = new DownloadBars(System.err)) {
+                onnx = ModelRef.resolve(onnx.toString(), ModelStore::fromEnvironment, bars); // a catalog name too
+            }
             if (!Files.isRegularFile(onnx)) {
                 throw new ModelException("--onnx " + onnx + ": expected an ONNX file, found "
                         + (Files.exists(onnx) ? "something that is not a regular file" : "no such file"));

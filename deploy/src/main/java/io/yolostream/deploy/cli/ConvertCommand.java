@@ -101,9 +101,10 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Percentile for --calibration-method percentile. Default: ${DEFAULT-VALUE}.")
     double percentile;
 
-    @Option(names = "--fp32-convs", defaultValue = "last", split = ",", paramLabel = "WHICH",
+    @Option(names = "--fp32-convs", defaultValue = "auto", split = ",", paramLabel = "WHICH",
             description = "Convolutions kept in fp32 for accuracy: first, last (the output layer), both "
-                    + "(first,last) or none. Default: ${DEFAULT-VALUE}.")
+                    + "(first,last), none, or auto: the last, and the first too when that cuts the output's error on "
+                    + "the calibration images by 10% or more (measured). Default: ${DEFAULT-VALUE}.")
     List<String> fp32Convs;
 
     @Option(names = "--preprocess", paramLabel = "KIND",
@@ -125,7 +126,7 @@ final class ConvertCommand implements Callable<Integer> {
         // a bad calibration input fails before minutes of conversion
         SampledFrames frames = int8 ? SampledFrames.of(calibration, calibrationFrames) : null;
         Int8Quantizer.Options options = int8 ? new Int8Quantizer.Options(RangeMethod.parse(method), percentile,
-                keep(), threads) : null;
+                keep(), threads, auto()) : null;
         PrintWriter o = spec.commandLine().getOut();
         byte[] fp32;
         String source;
@@ -175,9 +176,13 @@ final class ConvertCommand implements Callable<Integer> {
         write(os -> os.write(int8Bytes));
         o.printf(Locale.ROOT, "wrote %s: int8 QDQ, %d of %d convolutions int8 (fp32: %s), calibrated on %d images "
                         + "(%s, %s preprocess at %dx%d), %.1f MB (fp32 %.1f MB), %.1f s%n", out, r.plan().convs().size(),
-                r.plan().convs().size() + r.plan().fp32().size(), String.join(",", fp32Convs), r.images(),
+                r.plan().convs().size() + r.plan().fp32().size(),
+                r.model().metadata.get(Int8Quantizer.META + ".fp32-convs"), r.images(),
                 r.model().metadata.get(Int8Quantizer.META + ".calibration.method"), pre.name(), info.inputWidth(),
                 info.inputHeight(), Files.size(out) / 1e6, fp32.length / 1e6, (System.nanoTime() - started) / 1e9);
+        if (!r.choice().equals("given")) {
+            o.println("  fp32 convolutions: " + r.choice());
+        }
         o.flush();
         return 0;
     }
@@ -214,12 +219,22 @@ final class ConvertCommand implements Callable<Integer> {
             switch (k.strip().toLowerCase(Locale.ROOT)) {
                 case "first" -> keep.add(QdqPlan.Keep.FIRST);
                 case "last" -> keep.add(QdqPlan.Keep.LAST);
+                case "auto" -> keep.add(QdqPlan.Keep.LAST);
                 case "none" -> {
                 }
-                default -> throw new ModelException("--fp32-convs: expected first, last or none, found '" + k + "'");
+                default -> throw new ModelException("--fp32-convs: expected auto, first, last or none, found '" + k
+                        + "'");
             }
         }
         return keep;
+    }
+
+    private boolean auto() {
+        boolean auto = fp32Convs.stream().anyMatch(k -> k.strip().equalsIgnoreCase("auto"));
+        if (auto && fp32Convs.size() > 1) {
+            throw new ModelException("--fp32-convs: expected auto alone, found " + String.join(",", fp32Convs));
+        }
+        return auto;
     }
 
     private interface Body {

@@ -109,10 +109,15 @@ class Int8CommandsTest {
                 fp32.toString()).exitCode());
         Path int8 = dir.resolve("small-int8.onnx");
         Result r = run("convert", "--onnx", fp32.toString(), "--int8", "--calibration", images.toString(),
-                "--calibration-method", "minmax", "--out", int8.toString());
+                "--calibration-method", "minmax", "--fp32-convs", "last", "--out", int8.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("int8 QDQ, 2 of 3 convolutions int8 (fp32: last), calibrated on 4 images"),
                 r.out());
+        // the default measures whether the first convolution should stay fp32 too, and says what it found
+        Result auto = run("convert", "--onnx", fp32.toString(), "--int8", "--calibration", images.toString(),
+                "--out", dir.resolve("small-auto.onnx").toString());
+        assertEquals(0, auto.exitCode(), auto.err());
+        assertTrue(auto.out().contains("fp32 convolutions: auto: output error (relative RMS) "), auto.out());
         OnnxModel m = OnnxModel.read(Files.readAllBytes(int8), "int8");
         assertEquals("minmax", m.metadata.get("yolostream.quantization.calibration.method"));
 

@@ -239,4 +239,23 @@ class Int8QuantizerTest {
                 e.getMessage());
         assertNotNull(result.ranges().get("images"));
     }
+    @Test
+    void autoKeepsTheFirstConvolutionInFp32OnlyWhenTheMeasuredErrorSaysSo() {
+        Int8Quantizer.Result auto = Int8Quantizer.quantize(OnnxModel.read(fp32, "tiny.onnx"), "tiny.onnx",
+                new DarknetLetterbox(), SampledFrames.of(images, 200), new Int8Quantizer.Options(
+                        RangeMethod.PERCENTILE, 99.999, EnumSet.of(QdqPlan.Keep.LAST), 1, true), null);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("auto: output error \\(relative RMS\\) ([0-9.]+) with the first conv int8, ([0-9.]+) with it fp32")
+                .matcher(auto.choice());
+        assertTrue(m.matches(), auto.choice());
+        double int8First = Double.parseDouble(m.group(1));
+        double fp32First = Double.parseDouble(m.group(2));
+        assertTrue(int8First > 0 && fp32First > 0, auto.choice());
+        boolean first = fp32First <= (1 - Int8Quantizer.FIRST_CONV_GAIN) * int8First;
+        assertEquals(first ? "first,last" : "last", auto.model().metadata.get(Int8Quantizer.META + ".fp32-convs"));
+        assertEquals(first ? 5 : 6, auto.plan().convs().size());
+        assertEquals(auto.choice(), auto.model().metadata.get(Int8Quantizer.META + ".fp32-convs.choice"));
+        assertEquals("given", result.choice());
+        assertFalse(result.model().metadata.containsKey(Int8Quantizer.META + ".fp32-convs.choice"));
+    }
 }

@@ -36,6 +36,10 @@ final class PipelineOptions {
             description = "adaptive or fixed:N. Default: ${DEFAULT-VALUE}.")
     String resolution;
 
+    @Option(names = "--snapshot-dir", paramLabel = "DIR",
+            description = "Save the best frame per camera, label and minute as JPEG + JSON under DIR (the snapshot sink).")
+    Path snapshotDir;
+
     @Option(names = "--subscribe", paramLabel = "NODES",
             description = "WordTree nodes (or labels) to route to detections.<node> topics, e.g. dog,vehicle.")
     String subscribe;
@@ -74,6 +78,10 @@ final class PipelineOptions {
     }
 
     Map<String, String> sinksFlags(RunSetup setup) {
-        return setup.sinksFlags(subscribe, map);
+        Map<String, String> flags = setup.sinksFlags(subscribe, map);
+        if (snapshotDir != null) {
+            flags.put("snapshot-dir", snapshotDir.toAbsolutePath().toString());
+        }
+        return flags;
     }
 }

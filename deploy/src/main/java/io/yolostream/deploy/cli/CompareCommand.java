@@ -5,13 +5,9 @@ import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelSource;
 import io.yolostream.detector.model.YoloDetector;
-import io.yolostream.detector.models.ModelRef;
-import io.yolostream.detector.models.ModelStore;
 import io.yolostream.detector.opencv.Preprocessors;
-import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.quantize.Agreement;
-import io.yolostream.detector.quantize.Int8Quantizer;
 import io.yolostream.detector.quantize.SampledFrames;
 import io.yolostream.detector.runtime.Device;
 import picocli.CommandLine.Command;
@@ -137,24 +133,13 @@ final class CompareCommand implements Callable<Integer> {
         if (parts.length == 2) {
             source = ModelSource.of(Path.of(parts[0]), Path.of(parts[1]), names, null, ModelSource.Overrides.NONE);
         } else if (parts.length == 1 && !model.endsWith(".cfg")) {
-            try (DownloadBars bars = new DownloadBars(System.err)) {
-                source = ModelSource.onnx(ModelRef.resolve(model, ModelStore::fromEnvironment, bars), null);
-            }
+            source = ModelSource.onnx(ModelOptions.resolve(model), null);
         } else {
             throw new ModelException("--model " + model + ": expected an .onnx file or CFG,WEIGHTS, found "
                     + (model.endsWith(".cfg") ? "a .cfg without weights" : parts.length + " comma-separated parts"));
         }
-        Preprocessor chosen = preprocess == null ? null : Preprocessors.byName(preprocess);
-        YoloDetector d = YoloDetector.open(source, Device.parse(device), threads,
-                chosen != null ? chosen : Preprocessors.byName("darknet"), decode, null);
-        if (chosen != null) {
-            return d;
-        }
-        Preprocessor own = Int8Quantizer.modelPreprocessor(d.info());
-        if (own.name().equals(d.preprocessor().name())) {
-            return d;
-        }
-        d.close();
-        return YoloDetector.open(source, Device.parse(device), threads, own, decode, null);
+        // the model's metadata picks its own preprocessing from "darknet" (YoloDetector.open)
+        return YoloDetector.open(source, Device.parse(device), threads,
+                Preprocessors.byName(preprocess == null ? "darknet" : preprocess), decode, null);
     }
 }

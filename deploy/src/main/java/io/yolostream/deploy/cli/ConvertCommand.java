@@ -7,8 +7,6 @@ import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.faceapi.TfjsWeights;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.models.ModelRef;
-import io.yolostream.detector.models.ModelStore;
 import io.yolostream.detector.onnx.OnnxModel;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.ModelPreprocessing;
@@ -134,9 +132,7 @@ final class ConvertCommand implements Callable<Integer> {
             fp32 = FaceApiToOnnx.toOnnx(faceapi, faceApiBin());
             source = faceapi.toString();
         } else if (onnx != null) {
-            try (DownloadBars bars = new DownloadBars(System.err)) {
-                onnx = ModelRef.resolve(onnx.toString(), ModelStore::fromEnvironment, bars); // a catalog name too
-            }
+            onnx = ModelOptions.resolve(onnx.toString()); // a catalog name too
             if (!Files.isRegularFile(onnx)) {
                 throw new ModelException("--onnx " + onnx + ": expected an ONNX file, found "
                         + (Files.exists(onnx) ? "something that is not a regular file" : "no such file"));
@@ -166,8 +162,8 @@ final class ConvertCommand implements Callable<Integer> {
         }
         OnnxModel model = OnnxModel.read(fp32, source);
         ModelInfo info = ModelInfo.fromMetadata(model.metadata, source);
-        Preprocessor pre = preprocess == null ? Int8Quantizer.modelPreprocessor(info)
-                : ModelPreprocessing.forModel(info, Preprocessors.byName(preprocess));
+        Preprocessor pre = ModelPreprocessing.forModel(info,
+                Preprocessors.byName(preprocess == null ? "darknet" : preprocess));
         Int8Quantizer.Result r;
         try (ProgressBar bar = new ProgressBar(System.err, "calibrate", frames.count(), "images", 1)) {
             r = Int8Quantizer.quantize(model, source, pre, frames, options, bar::update);
@@ -262,15 +258,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     private Integer convertFaceApi() throws IOException {
         byte[] onnx = FaceApiToOnnx.toOnnx(faceapi, faceApiBin());
-        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.write(tmp, onnx);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw new ModelException("output " + out + ": cannot write it: " + e.getMessage(), e);
-        }
+        write(os -> os.write(onnx));
         ModelInfo info = FaceApiToOnnx.info("");
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: face-api tiny face detector, classes %s, %d anchors,"
                         + " nominal input %dx%d, preprocess %s (%.1f MB)%n", out, info.names(), info.num(),

@@ -55,15 +55,18 @@ final class ModelOptions {
                     + "face-api's padding) gets it with darknet; opencv is refused for it. Default: ${DEFAULT-VALUE}.")
     String preprocess;
 
-    /** The model file: {@code --model} itself, or the cached ONNX of a catalog model (pulled on first use). */
-    Path modelPath() {
+    /**
+     * The model file a model option names: the file itself, or the cached ONNX of a catalog model (pulled on first
+     * use, with progress bars on stderr). Every command's model option goes through here.
+     */
+    static Path resolve(String model) {
         try (DownloadBars bars = new DownloadBars(System.err)) {
             return ModelRef.resolve(model, ModelStore::fromEnvironment, bars);
         }
     }
 
     ModelSource source() {
-        Path model = modelPath();
+        Path model = resolve(this.model);
         ModelSource.Overrides overrides = ModelSource.Overrides.NONE;
         if (!model.toString().endsWith(".cfg") && (anchors != null || names != null)) {
             List<String> problems = new ArrayList<>();

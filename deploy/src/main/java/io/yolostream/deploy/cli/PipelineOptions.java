@@ -4,7 +4,6 @@ import io.yolostream.deploy.run.RunSetup;
 import io.yolostream.detector.faceapi.FaceApiPackage;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.models.ModelCatalog;
-import io.yolostream.detector.models.ModelRef;
 import io.yolostream.detector.models.ModelStore;
 import picocli.CommandLine.Option;
 
@@ -57,12 +56,7 @@ final class PipelineOptions {
     int kafkaPort;
 
     RunSetup setup(Path dataDir, List<String> cameras) {
-        Path file = null;
-        if (model != null) {
-            try (DownloadBars bars = new DownloadBars(System.err)) {
-                file = ModelRef.resolve(model, ModelStore::fromEnvironment, bars);
-            }
-        }
+        Path file = model == null ? null : ModelOptions.resolve(model);
         return RunSetup.resolve(dataDir, cameras, file, weights, names, tree, thresh, resolution,
                 model == null ? defaultModel() : null);
     }

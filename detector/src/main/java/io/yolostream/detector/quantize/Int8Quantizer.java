@@ -3,8 +3,6 @@ package io.yolostream.detector.quantize;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.onnx.OnnxModel;
-import io.yolostream.detector.preprocess.DarknetLetterbox;
-import io.yolostream.detector.preprocess.ModelPreprocessing;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.OrtRunner;
 
@@ -60,11 +58,6 @@ public final class Int8Quantizer {
     }
 
     private Int8Quantizer() {
-    }
-
-    /** The preprocessing a model's metadata names ({@code yolostream.preprocess}), looked up like the CLI's. */
-    public static Preprocessor modelPreprocessor(ModelInfo info) {
-        return ModelPreprocessing.forModel(info, new DarknetLetterbox());
     }
 
     /** @param progress receives the number of calibration images run so far; may be null */

@@ -71,11 +71,12 @@ public final class Int8Quantizer {
         QdqPlan plan = QdqPlan.of(fp32, options.keepFp32(), source);
         // the automatic choice needs the ranges of both candidates: with the first conv fp32, what follows it
         // (e.g. its pool) no longer shares the conv's output scale
+        Set<QdqPlan.Keep> keepFirst = null;
         QdqPlan planFirst = null;
         if (options.autoFirst() && !options.keepFp32().contains(QdqPlan.Keep.FIRST)) {
-            Set<QdqPlan.Keep> withFirst = EnumSet.of(QdqPlan.Keep.FIRST);
-            withFirst.addAll(options.keepFp32());
-            planFirst = QdqPlan.of(fp32, withFirst, source);
+            keepFirst = EnumSet.of(QdqPlan.Keep.FIRST);
+            keepFirst.addAll(options.keepFp32());
+            planFirst = QdqPlan.of(fp32, keepFirst, source);
         }
         Set<String> calibrated = new LinkedHashSet<>(plan.calibrated());
         if (planFirst != null) {
@@ -117,18 +118,16 @@ public final class Int8Quantizer {
             if (err[1] <= (1 - FIRST_CONV_GAIN) * err[0]) {
                 q = qFirst;
                 plan = planFirst;
-                keep = EnumSet.of(QdqPlan.Keep.FIRST);
-                keep.addAll(options.keepFp32());
+                keep = keepFirst;
             }
         }
-        Set<QdqPlan.Keep> kept = keep;
         q.metadata.put(META, "int8-qdq");
         q.metadata.put(META + ".calibration.method", options.method() == RangeMethod.PERCENTILE
                 ? String.format(Locale.ROOT, "percentile %.4f", options.percentile()) : options.method().label());
         q.metadata.put(META + ".calibration.images", Integer.toString(images));
         q.metadata.put(META + ".calibration.preprocess", preprocessor.name());
-        q.metadata.put(META + ".fp32-convs", kept.isEmpty() ? "none"
-                : new TreeSet<>(kept).stream().map(k -> k.name().toLowerCase(Locale.ROOT))
+        q.metadata.put(META + ".fp32-convs", keep.isEmpty() ? "none"
+                : new TreeSet<>(keep).stream().map(k -> k.name().toLowerCase(Locale.ROOT))
                 .collect(Collectors.joining(",")));
         q.metadata.put(META + ".int8-convs", Integer.toString(plan.convs().size()));
         if (!choice.equals("given")) {

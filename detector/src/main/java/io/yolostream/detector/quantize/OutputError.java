@@ -18,8 +18,8 @@ final class OutputError {
     }
 
     /**
-     * sqrt(sum (q - f)^2 / sum f^2) over the raw outputs of up to {@link #IMAGES} of {@code frames}, one figure per
-     * candidate, at the model's nominal size.
+     * sqrt(sum (q - f)^2 / sum f^2) over the raw outputs of up to {@link #IMAGES} of {@code frames} (spread over
+     * them, and only those decoded), one figure per candidate, at the model's nominal size.
      */
     static double[] relativeRms(OnnxModel fp32, List<OnnxModel> candidates, Preprocessor preprocessor, int w, int h,
                                 int stride, SampledFrames frames, int threads, String source) {
@@ -32,11 +32,7 @@ final class OutputError {
             FloatBuffer input = OrtRunner.allocateInput(3 * w * h);
             double[] err = new double[candidates.size()];
             double[] ref = {0};
-            int[] seen = {0};
-            frames.forEach(img -> {
-                if (seen[0]++ >= IMAGES) {
-                    return;
-                }
+            frames.atMost(IMAGES).forEach(img -> {
                 preprocessor.letterbox(img, w, h, input, 0);
                 float[] f = copy(runners.get(0).run(input, 1, h, w, stride));
                 for (float v : f) {

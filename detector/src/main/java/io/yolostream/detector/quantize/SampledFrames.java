@@ -62,12 +62,8 @@ public final class SampledFrames {
                 throw new ModelException("images " + input + ": expected .jpg/.jpeg/.png/.bmp images in the folder,"
                         + " found none" + (others > 0 ? " (" + others + " other files)" : " (empty folder)"));
             }
-            List<Path> picked = new ArrayList<>();
-            int n = Math.min(limit, all.size());
-            for (int i = 0; i < n; i++) {
-                picked.add(all.get((int) ((long) i * all.size() / n)));
-            }
-            return new SampledFrames(input, picked, n, 0, 1);
+            List<Path> picked = spread(all, limit);
+            return new SampledFrames(input, picked, picked.size(), 0, 1);
         }
         if (!Files.isRegularFile(input)) {
             throw new ModelException("images " + input + ": expected a folder of images, an image or a video file,"
@@ -85,6 +81,32 @@ public final class SampledFrames {
         }
         int step = frames > limit ? (int) (frames / limit) : 1;
         return new SampledFrames(input, null, limit, frames, step);
+    }
+
+    /** At most {@code n} of these images, still spread evenly over the input. */
+    public SampledFrames atMost(int n) {
+        if (n < 1) {
+            throw new ModelException("frames for " + input + ": expected a positive count, found " + n);
+        }
+        if (n >= count()) {
+            return this;
+        }
+        if (images != null) {
+            return new SampledFrames(input, spread(images, n), n, 0, 1);
+        }
+        // a wider step over the same video: fewer frames, still from all of it
+        return new SampledFrames(input, null, n, videoFrames, videoFrames > 0 ? (int) Math.max(step,
+                videoFrames / n) : step);
+    }
+
+    /** Up to {@code n} of {@code all}, evenly spaced, in order. */
+    private static List<Path> spread(List<Path> all, int n) {
+        int m = Math.min(n, all.size());
+        List<Path> picked = new ArrayList<>();
+        for (int i = 0; i < m; i++) {
+            picked.add(all.get((int) ((long) i * all.size() / m)));
+        }
+        return picked;
     }
 
     /** How many images {@link #forEach} gives (for a video, an estimate from its header). */

@@ -217,6 +217,26 @@ class Int8QuantizerTest {
     }
 
     @Test
+    void atMostKeepsTheSampleSpreadOverTheInput() {
+        SampledFrames eight = SampledFrames.of(images, 200);
+        SampledFrames four = eight.atMost(4);
+        assertEquals(4, four.count());
+        assertTrue(four.describe().startsWith("4 image(s)"), four.describe());
+        List<RgbImage> got = new ArrayList<>();
+        assertEquals(4, four.forEach(got::add));
+        // img0, img2, img4, img6 of the 8 (widths 96 + 8*i): every other one, not the first four
+        assertEquals(List.of(96, 112, 128, 144), got.stream().map(RgbImage::width).toList());
+        assertEquals(eight, eight.atMost(8));
+
+        SampledFrames video = SampledFrames.of(TestVideos.recordSmall(dir.resolve("clip-at-most.mp4"), 10, 30), 10);
+        assertTrue(video.describe().contains("every 3 of 30"), video.describe());
+        SampledFrames fewer = video.atMost(2);
+        assertTrue(fewer.describe().contains("every 15 of 30"), fewer.describe());
+        assertEquals(2, fewer.forEach(img -> { }));
+        assertThrows(ModelException.class, () -> eight.atMost(0));
+    }
+
+    @Test
     void badCalibrationInputsAreClearErrors() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         ModelException e = assertThrows(ModelException.class, () -> SampledFrames.of(empty, 10));

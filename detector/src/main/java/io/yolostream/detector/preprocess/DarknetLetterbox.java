@@ -1,7 +1,5 @@
 package io.yolostream.detector.preprocess;
 
-import io.yolostream.detector.model.ModelException;
-
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -56,15 +54,7 @@ public final class DarknetLetterbox implements Preprocessor {
 
     @Override
     public void letterbox(RgbImage image, int netW, int netH, FloatBuffer dst, int offset) {
-        if (netW <= 0 || netH <= 0) {
-            throw new ModelException("letterbox network size: expected positive width and height, found "
-                    + netW + "x" + netH);
-        }
-        long needed = (long) offset + 3L * netW * netH;
-        if (offset < 0 || needed > dst.limit()) {
-            throw new ModelException("letterbox destination: expected room for 3*" + netW + "*" + netH
-                    + " floats at offset " + offset + " (limit >= " + needed + "), found limit " + dst.limit());
-        }
+        Preprocessor.checkTarget("letterbox", netW, netH, dst, offset);
         LetterboxGeometry g = geometry(image.width(), image.height(), netW, netH);
         float[] row = new float[netW];
         Arrays.fill(row, PAD);

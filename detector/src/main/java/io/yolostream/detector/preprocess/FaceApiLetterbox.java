@@ -1,7 +1,5 @@
 package io.yolostream.detector.preprocess;
 
-import io.yolostream.detector.model.ModelException;
-
 import java.nio.FloatBuffer;
 
 /**
@@ -39,15 +37,7 @@ public final class FaceApiLetterbox implements Preprocessor {
 
     @Override
     public void letterbox(RgbImage image, int netW, int netH, FloatBuffer dst, int offset) {
-        if (netW <= 0 || netH <= 0) {
-            throw new ModelException("face-api preprocess network size: expected positive width and height, found "
-                    + netW + "x" + netH);
-        }
-        long needed = (long) offset + 3L * netW * netH;
-        if (offset < 0 || needed > dst.limit()) {
-            throw new ModelException("face-api preprocess destination: expected room for 3*" + netW + "*" + netH
-                    + " floats at offset " + offset + " (limit >= " + needed + "), found limit " + dst.limit());
-        }
+        Preprocessor.checkTarget("face-api preprocess", netW, netH, dst, offset);
         int imgW = image.width();
         int imgH = image.height();
         // The padded canvas, in source pixels: the image plus zeros to the input's aspect ratio.

@@ -1,5 +1,7 @@
 package io.yolostream.detector.preprocess;
 
+import io.yolostream.detector.model.ModelException;
+
 import java.nio.FloatBuffer;
 
 /**
@@ -11,4 +13,21 @@ public interface Preprocessor {
 
     /** Short name used on the command line and in benchmark tables. */
     String name();
+
+    /**
+     * The checks every implementation makes before writing: a positive network size and room for its planes.
+     *
+     * @param what names the preprocessing in the message ("letterbox", "face-api preprocess")
+     */
+    static void checkTarget(String what, int netW, int netH, FloatBuffer dst, int offset) {
+        if (netW <= 0 || netH <= 0) {
+            throw new ModelException(what + " network size: expected positive width and height, found "
+                    + netW + "x" + netH);
+        }
+        long needed = (long) offset + 3L * netW * netH;
+        if (offset < 0 || needed > dst.limit()) {
+            throw new ModelException(what + " destination: expected room for 3*" + netW + "*" + netH
+                    + " floats at offset " + offset + " (limit >= " + needed + "), found limit " + dst.limit());
+        }
+    }
 }

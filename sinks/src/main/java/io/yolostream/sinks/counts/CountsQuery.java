@@ -1,5 +1,6 @@
 package io.yolostream.sinks.counts;
 
+import io.yolostream.sinks.LatestWindows;
 import io.yolostream.sinks.SinksConfig;
 import io.yolostream.sinks.avro.NodeCounts;
 import io.yolostream.sinks.hierarchy.Subscription;
@@ -7,12 +8,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Interactive queries on the counts store: the current (latest) window of a camera, or of every camera this
@@ -65,20 +61,8 @@ public final class CountsQuery {
      * @param camera null for every camera of this instance
      */
     public List<Map<String, Object>> current(String camera, List<Subscription> nodes) {
-        ReadOnlyWindowStore<String, NodeCounts> store = streams.store(StoreQueryParameters.fromNameAndType(
-                CountsTopology.STORE, QueryableStoreTypes.windowStore()));
-        Map<String, KeyValue<Windowed<String>, NodeCounts>> latest = new TreeMap<>();
-        // all(), filtered: the store keeps a few windows per camera, while a fetch over an open time range walks
-        // the caching layer segment by segment (seconds per query)
-        try (KeyValueIterator<Windowed<String>, NodeCounts> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<Windowed<String>, NodeCounts> kv = it.next();
-                if (camera != null && !camera.equals(kv.key.key())) {
-                    continue;
-                }
-                latest.merge(kv.key.key(), kv, (a, b) -> b.key.window().start() >= a.key.window().start() ? b : a);
-            }
-        }
+        Map<String, KeyValue<Windowed<String>, NodeCounts>> latest = LatestWindows.of(streams, CountsTopology.STORE,
+                camera);
         List<Map<String, Object>> out = new ArrayList<>();
         for (KeyValue<Windowed<String>, NodeCounts> kv : latest.values()) {
             Map<String, Object> e = new LinkedHashMap<>();

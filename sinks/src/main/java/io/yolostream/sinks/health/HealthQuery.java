@@ -1,13 +1,10 @@
 package io.yolostream.sinks.health;
 
+import io.yolostream.sinks.LatestWindows;
 import io.yolostream.sinks.avro.CameraHealth;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -24,15 +21,8 @@ public final class HealthQuery {
 
     /** Camera → its latest window: {@code windowStart}, {@code windowEnd}, {@code ok}, {@code skippedStale}, ... */
     public Map<String, Map<String, Object>> current() {
-        ReadOnlyWindowStore<String, CameraHealth> store = streams.store(StoreQueryParameters.fromNameAndType(
-                HealthTopology.STORE, QueryableStoreTypes.windowStore()));
-        Map<String, KeyValue<Windowed<String>, CameraHealth>> latest = new TreeMap<>();
-        try (KeyValueIterator<Windowed<String>, CameraHealth> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<Windowed<String>, CameraHealth> kv = it.next();
-                latest.merge(kv.key.key(), kv, (a, b) -> b.key.window().start() >= a.key.window().start() ? b : a);
-            }
-        }
+        Map<String, KeyValue<Windowed<String>, CameraHealth>> latest = LatestWindows.of(streams, HealthTopology.STORE,
+                null);
         Map<String, Map<String, Object>> out = new TreeMap<>();
         latest.forEach((camera, kv) -> {
             Map<String, Object> e = new LinkedHashMap<>();

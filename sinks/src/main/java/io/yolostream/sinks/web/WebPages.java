@@ -125,23 +125,24 @@ public final class WebPages implements AutoCloseable {
         ids.addAll(windows.keySet());
         List<Map<String, Object>> out = new ArrayList<>();
         for (String id : ids) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("id", id);
-            c.put("annotated", selection.annotates(id));
-            c.put("window", windows.get(id));
-            c.putAll(live.summary(id));
-            out.add(c);
+            out.add(summary(id, windows.get(id)));
         }
         return out;
     }
 
-    private Map<String, Object> camera(String id) {
-        live.watchers().watch(id);
+    /** What the camera list and the camera page both show of a camera. */
+    private Map<String, Object> summary(String id, Map<String, Object> window) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("id", id);
         c.put("annotated", selection.annotates(id));
-        c.put("window", healthWindows().get(id));
+        c.put("window", window);
         c.putAll(live.summary(id));
+        return c;
+    }
+
+    private Map<String, Object> camera(String id) {
+        live.watchers().watch(id);
+        Map<String, Object> c = summary(id, healthWindows().get(id));
         LiveView.Latest latest = live.latest(id);
         c.put("frameSequence", latest == null ? null : latest.sequence());
         c.put("frameCaptureTime", latest == null ? null : latest.captureTime());

@@ -6,15 +6,14 @@ import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.onnx.OnnxGraph;
 import io.yolostream.detector.onnx.OnnxModel;
 import io.yolostream.detector.opencv.OpenCvImages;
+import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
-import io.yolostream.detector.runtime.Device;
-import io.yolostream.detector.runtime.OrtRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -100,26 +99,11 @@ class DepthwiseQuantizationTest {
         }
         assertEquals(4, ops.getOrDefault("QLinearConv", 0), "ops after ONNX Runtime's fusion: " + ops);
 
-        int size = 64;
-        FloatBuffer in = OrtRunner.allocateInput(3 * size * size);
-        double err = 0;
-        double ref = 0;
-        try (OrtRunner a = new OrtRunner(fp32, "fp32", Device.CPU, 1);
-             OrtRunner b = new OrtRunner(q.model().toByteArray(), "int8", Device.CPU, 1)) {
-            for (int i = 0; i < 4; i++) {
-                new DarknetLetterbox().letterbox(Int8QuantizerTest.photo(100, 80, 50 + i), size, size, in, 0);
-                FloatBuffer fa = a.run(in, 1, size, size, 32);
-                float[] x = new float[fa.remaining()];
-                fa.get(x);
-                FloatBuffer fb = b.run(in, 1, size, size, 32);
-                for (int k = 0; k < x.length; k++) {
-                    double d = fb.get(k) - x[k];
-                    err += d * d;
-                    ref += x[k] * x[k];
-                }
-            }
+        List<RgbImage> unseen = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            unseen.add(Int8QuantizerTest.photo(100, 80, 50 + i));
         }
-        double relRms = Math.sqrt(err / ref);
+        double relRms = Int8QuantizerTest.relativeRms(fp32, q.model().toByteArray(), unseen);
         System.out.printf("depthwise-separable int8 vs fp32 relative RMS error: %.4f%n", relRms);
         assertTrue(relRms < Int8QuantizerTest.MAX_RELATIVE_RMS, "relative RMS " + relRms);
     }

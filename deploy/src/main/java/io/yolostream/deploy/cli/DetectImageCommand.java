@@ -4,7 +4,7 @@ import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.decode.DetectionJson;
-import io.yolostream.detector.model.YoloDetector;
+import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.opencv.ImageFiles;
 import io.yolostream.detector.preprocess.RgbImage;
 import picocli.CommandLine.Command;

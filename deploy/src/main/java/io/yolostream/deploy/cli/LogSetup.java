@@ -1,6 +1,6 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.ingest.UrlMasker;
+import io.yolostream.config.UrlMasker;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,7 +4,7 @@ import io.yolostream.config.ConfigException;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.service.DetectException;
 import io.yolostream.ingest.IngestException;
-import io.yolostream.sinks.service.SinksException;
+import io.yolostream.sinks.common.SinksException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;

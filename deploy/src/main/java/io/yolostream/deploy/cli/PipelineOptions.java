@@ -3,8 +3,8 @@ package io.yolostream.deploy.cli;
 import io.yolostream.deploy.run.RunSetup;
 import io.yolostream.detector.faceapi.FaceApiPackage;
 import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.models.ModelCatalog;
-import io.yolostream.detector.models.ModelStore;
+import io.yolostream.detector.catalog.ModelCatalog;
+import io.yolostream.detector.catalog.ModelStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

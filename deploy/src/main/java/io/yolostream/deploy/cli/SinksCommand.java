@@ -1,6 +1,6 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.service.SinksService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

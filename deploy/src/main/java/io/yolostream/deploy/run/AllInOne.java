@@ -1,15 +1,18 @@
 package io.yolostream.deploy.run;
 
 import io.micrometer.core.instrument.Gauge;
-import io.yolostream.deploy.kafka.EmbeddedBroker;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.detector.service.DetectConfig;
 import io.yolostream.detector.service.DetectService;
 import io.yolostream.ingest.publish.FramePublisher;
 import io.yolostream.ingest.service.CameraStatus;
 import io.yolostream.ingest.service.IngestConfig;
 import io.yolostream.ingest.service.IngestService;
-import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.service.SinksService;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,9 +27,9 @@ import java.util.Properties;
  * finishes and commits its batch in flight, the broker goes last, so nothing acknowledged is lost.
  */
 public final class AllInOne implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(AllInOne.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
 
-    private final EmbeddedBroker broker;
+    private final EmbeddedKafka broker;
     private final String bootstrap;
     private final IngestService ingest;
     private final DetectService detect;
@@ -55,13 +58,13 @@ public final class AllInOne implements AutoCloseable {
     public AllInOne(Path dataDir, Map<String, String> cameras, Map<String, String> model,
                     Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase, String instanceId,
                     boolean staticMembership) {
-        EmbeddedBroker b = null;
+        EmbeddedKafka b = null;
         IngestService in = null;
         DetectService det = null;
         String detTopic;
         try {
             if (bootstrap == null) {
-                b = new EmbeddedBroker(dataDir.resolve("kafka"), kafkaPort, Map.of());
+                b = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, Map.of());
                 bootstrap = b.bootstrapServers();
             }
             Properties ingestFile = new Properties();
@@ -103,7 +106,7 @@ public final class AllInOne implements AutoCloseable {
         this.ingest = in;
         this.detect = det;
         this.detectionsTopic = detTopic;
-        LOG.log(System.Logger.Level.INFO, "all-in-one running on {0}", bootstrap);
+        LOG.info("all-in-one running on {}", bootstrap);
     }
 
     private static int port(int base, int offset) {

@@ -1,5 +1,6 @@
 package io.yolostream.deploy.run;
 
+import io.yolostream.wordtree.LabelNames;
 import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.darknet.DarknetNetwork;
@@ -61,7 +62,7 @@ final class DemoAssets {
                 }
                 Files.move(tmp, weights, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            DarknetConverter.readNames(names);
+            LabelNames.read(names);
             return new Model(cfg, weights, names);
         } catch (IOException e) {
             throw new UncheckedIOException("demo model in " + dir + ": " + e.getMessage(), e);

@@ -3,7 +3,7 @@ package io.yolostream.deploy.run;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.ingest.publish.AvroTrust;
+import io.yolostream.schema.AvroTrust;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

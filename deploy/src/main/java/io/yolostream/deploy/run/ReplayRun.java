@@ -4,7 +4,7 @@ import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.ingest.IngestException;
-import io.yolostream.ingest.publish.AvroTrust;
+import io.yolostream.schema.AvroTrust;
 import io.yolostream.ingest.publish.FramePublisher;
 import io.yolostream.ingest.source.CameraSpec;
 import io.yolostream.ingest.source.EncodedFrame;
@@ -23,6 +23,9 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,7 +58,7 @@ import java.util.function.Consumer;
  * hierarchy topics are complete when the all-in-one is closed.
  */
 public final class ReplayRun {
-    private static final System.Logger LOG = System.getLogger(ReplayRun.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayRun.class);
     private static final long PROGRESS_EVERY_NANOS = 200_000_000L;
 
     /**
@@ -277,10 +280,10 @@ public final class ReplayRun {
                         return true;
                     }
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "sinks offsets: " + e);
+                    LOG.debug("sinks offsets: " + e);
                 }
                 if (System.nanoTime() > deadline) {
-                    LOG.log(System.Logger.Level.WARNING, "the sinks have not consumed every detection of the replay "
+                    LOG.warn("the sinks have not consumed every detection of the replay "
                             + "within " + sinksWait.toSeconds() + " s: the hierarchy topics may lack its last "
                             + "records until the next start");
                     return false;

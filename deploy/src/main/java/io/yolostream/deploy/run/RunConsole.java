@@ -4,6 +4,8 @@ import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.ingest.service.CameraStatus;
 
+import org.slf4j.LoggerFactory;
+
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +51,7 @@ public final class RunConsole implements AutoCloseable {
                     "  live view    http://127.0.0.1:%d/  (cameras, annotated video, detections, counts)%n",
                     all.sinksPort());
             setup.cameras().forEach((id, url) -> out.printf(Locale.ROOT, "  camera %-6s %s%n", id,
-                    io.yolostream.ingest.UrlMasker.mask(url)));
+                    io.yolostream.config.UrlMasker.mask(url)));
             if (setup.modelNote() != null) {
                 out.println("  " + setup.modelNote());
             }
@@ -106,7 +108,7 @@ public final class RunConsole implements AutoCloseable {
                 out.flush();
             }
         } catch (RuntimeException e) {
-            System.getLogger(RunConsole.class.getName()).log(System.Logger.Level.WARNING, "status: " + e);
+            LoggerFactory.getLogger(RunConsole.class).warn("status: " + e);
         }
     }
 

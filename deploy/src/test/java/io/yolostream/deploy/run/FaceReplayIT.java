@@ -1,7 +1,7 @@
 package io.yolostream.deploy.run;
 
 import io.yolostream.deploy.cli.YolostreamCommand;
-import io.yolostream.deploy.kafka.EmbeddedBroker;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
@@ -70,7 +70,7 @@ class FaceReplayIT {
                 "--out", dir.resolve("faces.jsonl").toString());
         assertEquals(0, rc, () -> "replay failed:\n" + stdout + "\n" + stderr);
 
-        try (EmbeddedBroker broker = new EmbeddedBroker(data.resolve("kafka"), 0, Map.of())) {
+        try (EmbeddedKafka broker = new EmbeddedKafka(data.resolve("kafka"), 0, Map.of())) {
             String bootstrap = broker.bootstrapServers();
             Map<Long, Frame> frames = AllInOneKit.frames(bootstrap).stream()
                     .collect(Collectors.toMap(Frame::getSequence, Function.identity(), (a, b) -> a));

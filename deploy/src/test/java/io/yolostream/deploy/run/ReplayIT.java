@@ -3,7 +3,7 @@ package io.yolostream.deploy.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.deploy.cli.YolostreamCommand;
-import io.yolostream.deploy.kafka.EmbeddedBroker;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
@@ -80,7 +80,7 @@ class ReplayIT {
         assertTrue(console.contains("frames       " + lines.size() + " "), console);
 
         // the broker again, on the same data: what the replay left in the topics
-        try (EmbeddedBroker broker = new EmbeddedBroker(data.resolve("kafka"), 0, Map.of())) {
+        try (EmbeddedKafka broker = new EmbeddedKafka(data.resolve("kafka"), 0, Map.of())) {
             String bootstrap = broker.bootstrapServers();
             Set<Long> frameSeqs = AllInOneKit.frames(bootstrap).stream()
                     .filter(f -> f.getSessionId().equals(session)).map(Frame::getSequence)

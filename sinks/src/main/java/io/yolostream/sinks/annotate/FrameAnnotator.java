@@ -6,7 +6,7 @@ import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.sinks.avro.RoutedPathNode;
 import io.yolostream.sinks.hierarchy.Hierarchy;
-import io.yolostream.sinks.service.SinksException;
+import io.yolostream.sinks.common.SinksException;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -169,7 +169,7 @@ public final class FrameAnnotator {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    static BufferedImage decode(Frame f) {
+    public static BufferedImage decode(Frame f) {
         ByteBuffer b = f.getImage().duplicate();
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);

@@ -1,6 +1,6 @@
 package io.yolostream.sinks.health;
 
-import io.yolostream.sinks.LatestWindows;
+import io.yolostream.sinks.common.LatestWindows;
 import io.yolostream.sinks.avro.CameraHealth;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;

@@ -1,9 +1,9 @@
 package io.yolostream.sinks.health;
 
+import io.yolostream.sinks.common.DetectionStream;
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksSerdes;
-import io.yolostream.sinks.SinksTopology;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.avro.CameraHealth;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -34,7 +34,7 @@ public final class HealthTopology {
 
     public static Topology buildTopology(SinksConfig c) {
         StreamsBuilder b = new StreamsBuilder();
-        addTo(c, SinksTopology.source(b, c));
+        addTo(c, DetectionStream.of(b, c.detectionsTopic()));
         return b.build();
     }
 

@@ -1,10 +1,10 @@
 package io.yolostream.sinks.hierarchy;
 
+import io.yolostream.wordtree.LabelNames;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.PathNode;
-import io.yolostream.detector.darknet.DarknetConverter;
-import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.wordtree.WordTree;
+import io.yolostream.wordtree.WordTreeException;
+import io.yolostream.wordtree.WordTree;
 import io.yolostream.sinks.avro.RoutedPathNode;
 
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ public final class Hierarchy {
     /** A tree with its names (null: nodes are named by their ids), without a map. */
     public static Hierarchy of(WordTree tree, List<String> names, String source) {
         if (names != null && names.size() != tree.size()) {
-            throw new ModelException("names of tree " + source + ": expected " + tree.size() + " (one per tree node), found "
+            throw new WordTreeException("names of tree " + source + ": expected " + tree.size() + " (one per tree node), found "
                     + names.size());
         }
         return new Hierarchy(tree, names == null ? null : List.copyOf(names), source);
@@ -86,10 +86,10 @@ public final class Hierarchy {
         try {
             tree = WordTree.read(tp);
             if (!blank(namesFile)) {
-                names = DarknetConverter.readNames(Path.of(namesFile.strip()));
+                names = LabelNames.read(Path.of(namesFile.strip()));
             }
             h = of(tree, names, tp.toString());
-        } catch (ModelException e) {
+        } catch (WordTreeException e) {
             problems.add("tree/names: " + e.getMessage());
             return FLAT;
         }

@@ -1,6 +1,7 @@
 package io.yolostream.sinks.service;
 
-import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

@@ -1,14 +1,17 @@
 package io.yolostream.sinks.snapshot;
 
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksMetrics;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.annotate.FrameAnnotator;
 import io.yolostream.sinks.annotate.FramePair;
-import io.yolostream.sinks.service.SinksException;
+import io.yolostream.sinks.common.SinksException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +24,7 @@ import java.util.List;
  * Kafka's transactions: a redone transaction writes the same file names again.
  */
 public final class SnapshotProcessor implements Processor<String, FramePair, Void, Void> {
-    private static final System.Logger LOG = System.getLogger(SnapshotProcessor.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotProcessor.class);
 
     private final SnapshotCollector collector;
     private final SnapshotWriter writer;
@@ -56,7 +59,7 @@ public final class SnapshotProcessor implements Processor<String, FramePair, Voi
                 metrics.snapshot(s.camera());
             } catch (SinksException e) {
                 // a full disk must not stop routing and counts: say so and go on
-                LOG.log(System.Logger.Level.WARNING, "snapshot of " + s.camera() + "/" + s.label() + " not written: "
+                LOG.warn("snapshot of " + s.camera() + "/" + s.label() + " not written: "
                         + e.getMessage());
             }
         }

@@ -9,7 +9,7 @@ import io.yolostream.ingest.avro.Frame;
 import io.yolostream.sinks.annotate.FrameAnnotator;
 import io.yolostream.sinks.avro.RoutedPathNode;
 import io.yolostream.sinks.hierarchy.Hierarchy;
-import io.yolostream.sinks.service.SinksException;
+import io.yolostream.sinks.common.SinksException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.yolostream.sinks.annotate;
 
 import io.yolostream.detector.avro.DetectedObject;
-import io.yolostream.detector.wordtree.WordTree;
-import io.yolostream.sinks.Fixtures;
+import io.yolostream.wordtree.WordTree;
+import io.yolostream.sinks.testing.Fixtures;
 import io.yolostream.sinks.avro.RoutedPathNode;
 import io.yolostream.sinks.hierarchy.Hierarchy;
 import org.junit.jupiter.api.Test;

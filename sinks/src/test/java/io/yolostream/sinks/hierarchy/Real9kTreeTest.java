@@ -1,11 +1,12 @@
 package io.yolostream.sinks.hierarchy;
 
-import io.yolostream.detector.darknet.DarknetConverter;
-import io.yolostream.detector.wordtree.WordTree;
-import io.yolostream.sinks.Driver;
-import io.yolostream.sinks.Fixtures;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksSerdes;
+import io.yolostream.wordtree.LabelNames;
+import io.yolostream.sinks.routing.RoutingTopology;
+import io.yolostream.wordtree.WordTree;
+import io.yolostream.sinks.testing.Driver;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.avro.RoutedDetection;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static io.yolostream.sinks.Fixtures.T0;
+import static io.yolostream.sinks.testing.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** With darknet's own 9k.tree / 9k.names when a copy is around (../shared/darknet/data); skipped otherwise. */
@@ -35,7 +36,7 @@ class Real9kTreeTest {
                 d.resolve("9k.names").toString(), "map", "coco", "subscribe", "dog,animal,n02958343");
         assertEquals(80, c.hierarchy().map().size(), "every COCO class is on the 9k tree");
         WordTree tree = WordTree.read(d.resolve("9k.tree"));
-        List<String> names = DarknetConverter.readNames(d.resolve("9k.names"));
+        List<String> names = LabelNames.read(d.resolve("9k.names"));
         int norfolk = names.indexOf("Norfolk terrier");
         try (Driver drv = new Driver(c, RoutingTopology.buildTopology(c))) {
             drv.send(Fixtures.detection("cam1", 1, T0, List.of(Fixtures.treeObject(tree, names, norfolk, 0.5f),

@@ -3,7 +3,7 @@ package io.yolostream.sinks.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.sinks.Fixtures;
+import io.yolostream.sinks.testing.Fixtures;
 import io.yolostream.sinks.service.ServiceFixture;
 import io.yolostream.sinks.service.SinksService;
 import org.junit.jupiter.api.Assumptions;

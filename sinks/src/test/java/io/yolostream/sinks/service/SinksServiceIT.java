@@ -1,12 +1,13 @@
 package io.yolostream.sinks.service;
 
+import io.yolostream.sinks.common.SinksException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.detector.wordtree.WordTree;
-import io.yolostream.sinks.Fixtures;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksSerdes;
+import io.yolostream.wordtree.WordTree;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.avro.NodeCount;
 import io.yolostream.sinks.avro.RoutedDetection;
 import io.yolostream.sinks.dlq.DlqHandler;

@@ -1,0 +1,57 @@
+package io.yolostream.ingest.source;
+
+import io.yolostream.ingest.IngestException;
+import io.yolostream.config.UrlMasker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One camera as configured (file or control API).
+ *
+ * @param url       RTSP URL or a video file path; may carry credentials (never printed: see {@link #toString()})
+ * @param targetFps frames per second to publish (decoded frames are sampled down to it); 0 = every frame
+ * @param maxWidth  resize larger frames down to fit, keeping the aspect ratio; 0 = no limit
+ * @param quality   JPEG quality 1..100
+ */
+public record CameraSpec(String id, String url, double targetFps, int maxWidth, int maxHeight, int quality) {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public CameraSpec {
+        List<String> problems = new ArrayList<>();
+        if (id == null || !ID.matcher(id).matches()) {
+            problems.add("id: expected 1-64 characters of A-Z a-z 0-9 . _ -, found '" + id + "'");
+        }
+        if (url == null || url.isBlank()) {
+            problems.add("url: expected an rtsp:// URL or a file path, found none");
+        }
+        if (!(targetFps >= 0 && targetFps <= 240)) {
+            problems.add("fps: expected 0..240 (0 = every frame), found " + targetFps);
+        }
+        if (maxWidth < 0 || maxHeight < 0) {
+            problems.add("max width/height: expected >= 0 (0 = no limit), found " + maxWidth + "x" + maxHeight);
+        }
+        if (quality < 1 || quality > 100) {
+            problems.add("quality: expected 1..100, found " + quality);
+        }
+        if (!problems.isEmpty()) {
+            throw new IngestException("camera " + id + ": " + String.join("; ", problems));
+        }
+    }
+
+    public boolean isLive() {
+        return url.regionMatches(true, 0, "rtsp://", 0, 7) || url.regionMatches(true, 0, "rtsps://", 0, 8)
+                || url.regionMatches(true, 0, "http://", 0, 7) || url.regionMatches(true, 0, "https://", 0, 8);
+    }
+
+    public String maskedUrl() {
+        return UrlMasker.mask(url);
+    }
+
+    @Override
+    public String toString() {
+        return "CameraSpec[id=" + id + ", url=" + maskedUrl() + ", fps=" + targetFps + ", max=" + maxWidth + "x"
+                + maxHeight + ", quality=" + quality + "]";
+    }
+}

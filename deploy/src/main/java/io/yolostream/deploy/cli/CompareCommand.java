@@ -9,6 +9,7 @@ import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.quantize.Agreement;
 import io.yolostream.detector.quantize.SampledFrames;
+import io.yolostream.detector.video.FfmpegVideoFrames;
 import io.yolostream.detector.runtime.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,7 +87,7 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<SampledFrames> sets = new ArrayList<>();
         for (Path p : inputs) {
-            sets.add(SampledFrames.of(p, frames));
+            sets.add(SampledFrames.of(p, frames, FfmpegVideoFrames.INSTANCE));
         }
         DecodeOptions decode = DecodeOptions.DEFAULTS.withThresh(thresh);
         try (YoloDetector a = open(models.get(0), decode); YoloDetector b = open(models.get(1), decode)) {

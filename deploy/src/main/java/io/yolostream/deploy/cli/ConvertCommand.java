@@ -15,6 +15,7 @@ import io.yolostream.detector.quantize.Int8Quantizer;
 import io.yolostream.detector.quantize.QdqPlan;
 import io.yolostream.detector.quantize.RangeMethod;
 import io.yolostream.detector.quantize.SampledFrames;
+import io.yolostream.detector.video.FfmpegVideoFrames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
@@ -122,7 +123,7 @@ final class ConvertCommand implements Callable<Integer> {
         long started = System.nanoTime();
         checkOptions();
         // a bad calibration input fails before minutes of conversion
-        SampledFrames frames = int8 ? SampledFrames.of(calibration, calibrationFrames) : null;
+        SampledFrames frames = int8 ? SampledFrames.of(calibration, calibrationFrames, FfmpegVideoFrames.INSTANCE) : null;
         Int8Quantizer.Options options = int8 ? new Int8Quantizer.Options(RangeMethod.parse(method), percentile,
                 keep(), threads, auto()) : null;
         PrintWriter o = spec.commandLine().getOut();

@@ -3,7 +3,6 @@ package io.yolostream.deploy.cli;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.decode.Detection;
-import io.yolostream.detector.decode.DetectionJson;
 import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.opencv.ImageFiles;
 import io.yolostream.detector.preprocess.RgbImage;
@@ -81,10 +80,8 @@ final class DetectImageCommand implements Callable<Integer> {
                 YoloDetector.Batch batch = detector.detect(List.of(image), wh[0], wh[1]);
                 List<Detection> dets = batch.detections().get(0);
                 if (json) {
-                    out.println("{\"image\":" + DetectionJson.string(file.toString()) + ",\"width\":" + image.width()
-                            + ",\"height\":" + image.height() + ",\"size\":" + (wh[0] == wh[1] ? "" + wh[0]
-                            : DetectionJson.string(wh[0] + "x" + wh[1])) + ",\"detections\":"
-                            + DetectionJson.array(dets, allClasses) + "}");
+                    out.println(DetectImageJson.line(file.toString(), image.width(), image.height(), wh, dets,
+                            allClasses));
                 } else {
                     table(out, file, image, wh, dets, batch.timings(), detector.provider());
                 }

@@ -1,5 +1,6 @@
 package io.yolostream.deploy.run;
 
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
@@ -12,7 +13,7 @@ import io.yolostream.ingest.source.FrameSink;
 import io.yolostream.ingest.source.ReplaySource;
 import io.yolostream.ingest.source.ReplaySpeed;
 import io.yolostream.ingest.source.VideoSource;
-import io.yolostream.sinks.json.DetectionJson;
+import io.yolostream.detector.schema.DetectionJson;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -166,7 +167,7 @@ public final class ReplayRun {
                         if (session == null || !camera.id().equals(r.key())) {
                             continue;
                         }
-                        Detection d = io.yolostream.detector.service.DetectionRecords.decode(r.value());
+                        Detection d = io.yolostream.detector.schema.DetectionCodec.decode(r.value());
                         if (!session.equals(d.getSessionId()) || !seen.add(d.getSequence())) {
                             continue;
                         }

@@ -1,5 +1,6 @@
 package io.yolostream.deploy.run;
 
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetNetwork;
@@ -171,7 +172,7 @@ final class AllInOneKit {
     }
 
     static List<Detection> detections(String bootstrap) {
-        return readAll(bootstrap, "detections").stream().map(r -> DetectionRecords.decode(r.value())).toList();
+        return readAll(bootstrap, "detections").stream().map(r -> DetectionCodec.decode(r.value())).toList();
     }
 
     static List<RoutedDetection> routed(String bootstrap, String topic) {

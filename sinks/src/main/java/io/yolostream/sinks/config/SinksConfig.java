@@ -4,6 +4,7 @@ import io.yolostream.config.ConfigException;
 import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
+import io.yolostream.config.ServiceKeys;
 import io.yolostream.sinks.hierarchy.Hierarchy;
 import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.hierarchy.Subscriptions;
@@ -29,8 +30,7 @@ import java.util.regex.Pattern;
  * Resolving also loads the tree, names and map and resolves the subscriptions, so every problem is reported at once.
  */
 public final class SinksConfig {
-    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("bootstrap-servers", "localhost:9092",
-            "Kafka bootstrap servers, host:port[,host:port]");
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ServiceKeys.BOOTSTRAP_SERVERS;
     public static final ConfigKey<String> APPLICATION_ID = ConfigKey.string("application-id", "yolostream-sinks",
             "Kafka Streams application id (consumer group, prefix of internal topics); instances sharing it share "
                     + "the work");
@@ -74,10 +74,8 @@ public final class SinksConfig {
             "tumbling window of counts and health, e.g. 30s, 1m, 1h, 500ms");
     public static final ConfigKey<String> GRACE = ConfigKey.string("grace", "10s",
             "how late (capture time) a record may arrive and still count; windows are written after end + grace");
-    public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("http-port", 8083, 0, 65535,
-            "port of /counts, /metrics and /health (0 = any free port)");
-    public static final ConfigKey<String> HTTP_HOST = ConfigKey.string("http-host", "0.0.0.0",
-            "address the HTTP server listens on");
+    public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort(8083, "/counts, /metrics and /health");
+    public static final ConfigKey<String> HTTP_HOST = ServiceKeys.HTTP_HOST;
     public static final ConfigKey<String> ADVERTISED_HOST = ConfigKey.string("advertised-host", "",
             "host other instances reach this one's /counts at (application.server; default: the host name)");
     public static final ConfigKey<String> STATE_DIR = ConfigKey.string("state-dir", "",
@@ -85,10 +83,9 @@ public final class SinksConfig {
     public static final ConfigKey<Integer> THREADS = ConfigKey.integer("threads", 1, 1, 256, "stream threads");
     public static final ConfigKey<Integer> COMMIT_INTERVAL_MS = ConfigKey.integer("commit-interval-ms", 100, 1,
             3_600_000, "transaction commit interval (exactly-once v2): the latency of every output");
-    public static final ConfigKey<Integer> REPLICATION = ConfigKey.integer("replication-factor", 1, 1, 16,
-            "replication of the topics the sinks create (outputs, internal)");
-    public static final ConfigKey<Integer> STARTUP_TIMEOUT_MS = ConfigKey.integer("startup-timeout-ms", 30_000, 100,
-            3_600_000, "how long the start waits for the broker and the detections topic");
+    public static final ConfigKey<Integer> REPLICATION =
+            ServiceKeys.replicationFactor("the topics the sinks create (outputs, internal)");
+    public static final ConfigKey<Integer> STARTUP_TIMEOUT_MS = ServiceKeys.STARTUP_TIMEOUT_MS;
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("sinks", List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
             DETECTIONS_TOPIC, TOPIC_PREFIX, COUNTS_TOPIC, JSON_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, FRAMES_TOPIC,

@@ -1,5 +1,6 @@
 package io.yolostream.sinks.json;
 
+import io.yolostream.detector.schema.DetectionJson;
 import io.yolostream.sinks.common.DetectionStream;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.sinks.config.SinksConfig;

@@ -1,5 +1,6 @@
 package io.yolostream.sinks.service;
 
+import io.yolostream.kafka.KafkaSetupException;
 import io.yolostream.sinks.common.SinksException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -111,7 +112,7 @@ class SinksServiceIT {
     void aMissingDetectionsTopicFailsTheStartWithAClearMessage() {
         ServiceFixture f = new ServiceFixture("present", 1);
         SinksConfig c = f.config("detections-topic", f.kafka.uniqueTopic("absent"), "startup-timeout-ms", "500");
-        SinksException e = org.junit.jupiter.api.Assertions.assertThrows(SinksException.class,
+        KafkaSetupException e = org.junit.jupiter.api.Assertions.assertThrows(KafkaSetupException.class,
                 () -> new SinksService(c).close());
         assertTrue(e.getMessage().contains("expected it to exist within startup-timeout-ms"), e.getMessage());
     }

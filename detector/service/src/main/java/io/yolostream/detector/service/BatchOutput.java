@@ -1,5 +1,6 @@
 package io.yolostream.detector.service;
 
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.avro.Timings;
@@ -74,7 +75,7 @@ final class BatchOutput {
             out.records.add(new Out(new ProducerRecord<>(detectionsTopic, null,
                     d.getCaptureTime().toEpochMilli(),
                     s.outcome() == PreparedBatch.Outcome.UNREADABLE ? r.key() : d.getCameraId(),
-                    DetectionRecords.encode(d)),
+                    DetectionCodec.encode(d)),
                     d.getCameraId(), d.getStatus()));
         }
         return out;

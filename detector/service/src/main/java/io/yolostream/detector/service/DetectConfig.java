@@ -5,6 +5,7 @@ import io.yolostream.config.ConfigException;
 import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
+import io.yolostream.config.ServiceKeys;
 import io.yolostream.detector.batch.AdaptiveResolution;
 import io.yolostream.detector.batch.CostModel;
 import io.yolostream.detector.batch.ResolutionLadder;
@@ -38,8 +39,7 @@ import java.util.Properties;
  * and apply to the consumer and the producer alike.
  */
 public final class DetectConfig {
-    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("bootstrap-servers", "localhost:9092",
-            "Kafka bootstrap servers, host:port[,host:port]");
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ServiceKeys.BOOTSTRAP_SERVERS;
     public static final ConfigKey<String> FRAMES_TOPIC = ConfigKey.string("frames-topic", "frames",
             "topic the frames are read from (must exist: ingest creates it)");
     public static final ConfigKey<String> DETECTIONS_TOPIC = ConfigKey.string("detections-topic", "detections",
@@ -87,14 +87,10 @@ public final class DetectConfig {
     public static final ConfigKey<Double> NMS = ConfigKey.decimal("nms", 0.45, 0, 1, "NMS IoU (0 = off)");
     public static final ConfigKey<String> HIER_MODE = ConfigKey.string("hier-mode", "darknet",
             "WordTree walk: darknet or conditional");
-    public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("http-port", 8082, 0, 65535,
-            "port of /metrics and /health (0 = any free port)");
-    public static final ConfigKey<String> HTTP_HOST = ConfigKey.string("http-host", "0.0.0.0",
-            "address /metrics and /health listen on");
-    public static final ConfigKey<Integer> STARTUP_TIMEOUT_MS = ConfigKey.integer("startup-timeout-ms", 30_000, 100,
-            3_600_000, "how long the start waits for the broker before failing");
-    public static final ConfigKey<Integer> REPLICATION = ConfigKey.integer("replication-factor", 1, 1, 16,
-            "replication factor of the detections and DLQ topics when the detector creates them");
+    public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort(8082, "/metrics and /health");
+    public static final ConfigKey<String> HTTP_HOST = ServiceKeys.HTTP_HOST;
+    public static final ConfigKey<Integer> STARTUP_TIMEOUT_MS = ServiceKeys.STARTUP_TIMEOUT_MS;
+    public static final ConfigKey<Integer> REPLICATION = ServiceKeys.replicationFactor("the detections and DLQ topics");
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("detect", List.of(BOOTSTRAP_SERVERS, FRAMES_TOPIC,
             DETECTIONS_TOPIC, DLQ_TOPIC, GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, MODEL, WEIGHTS, NAMES, TREE,

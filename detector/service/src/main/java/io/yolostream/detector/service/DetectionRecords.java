@@ -9,11 +9,7 @@ import io.yolostream.detector.avro.Timings;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.ingest.avro.SourceKind;
-import io.yolostream.schema.AvroTrust;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -21,12 +17,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Builds the {@link Detection} records (one per frame) and encodes them (Avro single-object encoding). */
+/** Builds the {@link Detection} records: one per frame, whatever happened to it. */
 public final class DetectionRecords {
-    static {
-        AvroTrust.trustPackageOf(Detection.class);
-    }
-
     private static final Timings NO_TIMINGS = new Timings(0f, 0f, 0f, 0f, 0f);
 
     private final String modelId;
@@ -109,25 +101,5 @@ public final class DetectionRecords {
                 .setImageWidth(f.getWidth()).setImageHeight(f.getHeight())
                 .setObjects(List.of()).setTimings(NO_TIMINGS)
                 .setFramePartition(partition).setFrameOffset(offset);
-    }
-
-    public static byte[] encode(Detection d) {
-        try {
-            ByteBuffer b = d.toByteBuffer();
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Avro encoding of a detection failed", e);
-        }
-    }
-
-    public static Detection decode(byte[] value) {
-        try {
-            return Detection.fromByteBuffer(ByteBuffer.wrap(value));
-        } catch (IOException e) {
-            throw new UncheckedIOException("detections topic value: expected a single-object encoded Detection, found "
-                    + value.length + " bytes that do not decode", e);
-        }
     }
 }

@@ -1,32 +1,21 @@
 package io.yolostream.detector.service;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
+import io.yolostream.kafka.TopicAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The detector's Kafka clients and its start-up checks: a broker reachable within the start-up timeout, the frames
@@ -38,81 +27,24 @@ final class KafkaSetup {
 
     static void checkAndCreateTopics(DetectConfig c) {
         String servers = c.get(DetectConfig.BOOTSTRAP_SERVERS);
-        int timeout = c.get(DetectConfig.STARTUP_TIMEOUT_MS);
-        Map<String, Object> props = new HashMap<>(c.kafkaOverrides());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 10_000));
         String frames = c.get(DetectConfig.FRAMES_TOPIC);
-        try (Admin admin = Admin.create(props)) {
-            try {
-                admin.describeCluster().nodes().get(timeout, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                throw new DetectException("Kafka at " + servers + ": expected a reachable broker within " + timeout
-                        + " ms (startup-timeout-ms), found none: " + cause(e), e);
+        int timeoutMs = c.get(DetectConfig.STARTUP_TIMEOUT_MS);
+        try (TopicAdmin admin = TopicAdmin.connect(servers, c.kafkaOverrides(), timeoutMs)) {
+            TopicDescription desc = admin.describe(frames);
+            if (desc == null) {
+                throw new DetectException("frames topic '" + frames + "' on " + servers + ": expected it to exist"
+                        + " (ingest creates it), found no such topic");
             }
-            TopicDescription desc;
-            try {
-                desc = admin.describeTopics(List.of(frames)).allTopicNames().get(timeout, TimeUnit.MILLISECONDS)
-                        .get(frames);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                    throw new DetectException("frames topic '" + frames + "' on " + servers + ": expected it to exist"
-                            + " (ingest creates it), found no such topic", e);
-                }
-                throw new DetectException("frames topic '" + frames + "' on " + servers + ": cannot describe it: "
-                        + cause(e), e);
+            String maxBytes = admin.config(frames, TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            short replication = c.get(DetectConfig.REPLICATION).shortValue();
+            int partitions = desc.partitions().size();
+            NewTopic dlq = new NewTopic(c.get(DetectConfig.DLQ_TOPIC), partitions, replication);
+            if (maxBytes != null) {
+                dlq.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes)); // the DLQ holds whole frames
             }
-            String maxBytes = maxMessageBytes(admin, frames, timeout);
-            List<NewTopic> create = new ArrayList<>();
-            Set<String> existing = admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS);
-            for (String t : List.of(c.get(DetectConfig.DETECTIONS_TOPIC), c.get(DetectConfig.DLQ_TOPIC))) {
-                if (!existing.contains(t)) {
-                    NewTopic nt = new NewTopic(t, desc.partitions().size(),
-                            c.get(DetectConfig.REPLICATION).shortValue());
-                    // the DLQ holds whole frames: allow what the frames topic allows
-                    if (maxBytes != null && t.equals(c.get(DetectConfig.DLQ_TOPIC))) {
-                        nt.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxBytes));
-                    }
-                    create.add(nt);
-                }
-            }
-            if (!create.isEmpty()) {
-                try {
-                    admin.createTopics(create).all().get(timeout, TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new DetectException("topics " + create.stream().map(NewTopic::name).toList() + " on "
-                                + servers + ": expected to create them, found: " + cause(e), e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DetectException("interrupted while checking Kafka at " + servers, e);
-        } catch (TimeoutException | ExecutionException e) {
-            throw new DetectException("Kafka at " + servers + ": expected answers within " + timeout + " ms, found: "
-                    + cause(e), e);
+            admin.createMissing(List.of(new NewTopic(c.get(DetectConfig.DETECTIONS_TOPIC), partitions, replication),
+                    dlq));
         }
-    }
-
-    private static String maxMessageBytes(Admin admin, String topic, int timeout) {
-        try {
-            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config cfg = admin.describeConfigs(List.of(r)).all().get(timeout, TimeUnit.MILLISECONDS).get(r);
-            ConfigEntry e = cfg == null ? null : cfg.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            return e == null ? null : e.value();
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }
-    }
-
-    private static String cause(Exception e) {
-        Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
     static KafkaConsumer<String, byte[]> consumer(DetectConfig c) {

@@ -1,5 +1,7 @@
 package io.yolostream.detector.service;
 
+import io.yolostream.kafka.KafkaSetupException;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.model.ModelException;
@@ -44,7 +46,7 @@ class DetectServiceIT {
             assertEquals(n, records.size());
             Map<String, List<Long>> seqs = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : records) {
-                Detection d = DetectionRecords.decode(r.value());
+                Detection d = DetectionCodec.decode(r.value());
                 assertEquals(r.key(), d.getCameraId());
                 assertEquals(d.getCaptureTime().toEpochMilli(), r.timestamp());
                 assertEquals(DetectionStatus.OK, d.getStatus(), () -> "status of " + d);
@@ -168,7 +170,7 @@ class DetectServiceIT {
         Map<String, String> unreachable = DetectTestKit.flags(t, "z");
         unreachable.put("bootstrap-servers", "localhost:1");
         unreachable.put("startup-timeout-ms", "2000");
-        DetectException down = assertThrows(DetectException.class,
+        KafkaSetupException down = assertThrows(KafkaSetupException.class,
                 () -> new DetectService(DetectTestKit.config(unreachable)));
         assertTrue(down.getMessage().contains("expected a reachable broker"), down.getMessage());
     }

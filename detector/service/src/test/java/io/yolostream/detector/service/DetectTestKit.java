@@ -1,5 +1,6 @@
 package io.yolostream.detector.service;
 
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.Fixtures;
@@ -135,7 +136,7 @@ final class DetectTestKit {
     }
 
     static List<Detection> detections(List<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().map(r -> DetectionRecords.decode(r.value())).toList();
+        return records.stream().map(r -> DetectionCodec.decode(r.value())).toList();
     }
 
     /** Waits for {@code n} committed records, then checks no more come within a short while. */

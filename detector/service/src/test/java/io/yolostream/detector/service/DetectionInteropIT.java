@@ -1,5 +1,6 @@
 package io.yolostream.detector.service;
 
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.ingest.avro.FrameCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -74,7 +75,7 @@ class DetectionInteropIT {
         assertEquals(n, records.size(), decoded.stdout());
         String fingerprint = String.format("\"fingerprint\": \"%016x\"", FrameCodec.fingerprint(Detection.getClassSchema()));
         for (int i = 0; i < n; i++) {
-            Detection d = DetectionRecords.decode(java.get(i).value());
+            Detection d = DetectionCodec.decode(java.get(i).value());
             String json = records.get(i);
             assertTrue(json.contains(fingerprint), json);
             assertTrue(json.contains("\"cameraId\": \"" + d.getCameraId() + "\""), json);

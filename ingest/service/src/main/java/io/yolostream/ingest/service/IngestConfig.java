@@ -4,6 +4,7 @@ import io.yolostream.config.ConfigException;
 import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
+import io.yolostream.config.ServiceKeys;
 import io.yolostream.ingest.IngestException;
 import io.yolostream.ingest.publish.PublisherConfig;
 import io.yolostream.ingest.source.CameraSpec;
@@ -25,18 +26,14 @@ import java.util.TreeMap;
  * {@code kafka.<client property>}.
  */
 public final class IngestConfig {
-    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ConfigKey.string("bootstrap-servers", "localhost:9092",
-            "Kafka bootstrap servers, host:port[,host:port]");
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = ServiceKeys.BOOTSTRAP_SERVERS;
     public static final ConfigKey<String> TOPIC = ConfigKey.string("topic", PublisherConfig.DEFAULT_TOPIC,
             "topic the frames are published to (created when missing)");
     public static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("partitions", 6, 1, 10_000,
             "partitions of the frames topic when ingest creates it (= the most detector instances that can share it)");
-    public static final ConfigKey<Integer> REPLICATION = ConfigKey.integer("replication-factor", 1, 1, 16,
-            "replication factor of the frames topic when ingest creates it");
-    public static final ConfigKey<Integer> HTTP_PORT = ConfigKey.integer("http-port", 8081, 0, 65535,
-            "port of the control API, /metrics and /health (0 = any free port)");
-    public static final ConfigKey<String> HTTP_HOST = ConfigKey.string("http-host", "0.0.0.0",
-            "address the control API listens on");
+    public static final ConfigKey<Integer> REPLICATION = ServiceKeys.replicationFactor("the frames topic");
+    public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort(8081, "the control API, /metrics and /health");
+    public static final ConfigKey<String> HTTP_HOST = ServiceKeys.HTTP_HOST;
     public static final ConfigKey<String> API_TOKEN = ConfigKey.secret("api-token",
             "bearer token required by the control API's camera routes (none = open)");
     public static final ConfigKey<Integer> QUEUE_CAPACITY = ConfigKey.integer("queue-capacity", 50, 1, 100_000,

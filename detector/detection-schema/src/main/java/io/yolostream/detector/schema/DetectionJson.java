@@ -1,4 +1,4 @@
-package io.yolostream.sinks.json;
+package io.yolostream.detector.schema;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -36,6 +36,11 @@ public final class ModelSource {
         this.overrides = overrides;
     }
 
+    /** An ONNX file as converted (names, anchors and preprocessing from its metadata). */
+    public static ModelSource onnx(Path file) {
+        return onnx(file, null);
+    }
+
     public static ModelSource onnx(Path file, Overrides overrides) {
         return new ModelSource(file.toString(), file, null, overrides == null ? Overrides.NONE : overrides);
     }

@@ -5,6 +5,7 @@ import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.decode.RegionDecoder;
+import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.ModelPreprocessing;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.preprocess.RgbImage;
@@ -50,6 +51,64 @@ public final class YoloDetector implements AutoCloseable {
         this.info = info;
         this.preprocessor = preprocessor;
         this.decoder = new RegionDecoder(info, options);
+    }
+
+    /**
+     * The usual way to open a detector: {@code YoloDetector.builder(ModelSource.onnx(path)).device(Device.CPU).open()}.
+     * Unset settings take their defaults: {@link Device#AUTO}, one intra-op thread per core, darknet's letterbox
+     * (or what the model's metadata asks for), {@link DecodeOptions#DEFAULTS}, no progress callback.
+     */
+    public static Builder builder(ModelSource source) {
+        return new Builder(source);
+    }
+
+    /** Settings for {@link #open}; each has a default. */
+    public static final class Builder {
+        private final ModelSource source;
+        private Device device = Device.AUTO;
+        private int threads;
+        private Preprocessor preprocessor = new DarknetLetterbox();
+        private DecodeOptions decode = DecodeOptions.DEFAULTS;
+        private LongConsumer progress;
+
+        private Builder(ModelSource source) {
+            this.source = java.util.Objects.requireNonNull(source, "source");
+        }
+
+        public Builder device(Device device) {
+            this.device = java.util.Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /** ONNX Runtime intra-op threads; 0 (the default) = one per core. */
+        public Builder threads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads: expected 0 (one per core) or more, found " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** The preprocessing to use; the model's metadata may replace or refuse it. */
+        public Builder preprocessor(Preprocessor preprocessor) {
+            this.preprocessor = java.util.Objects.requireNonNull(preprocessor, "preprocessor");
+            return this;
+        }
+
+        public Builder decode(DecodeOptions decode) {
+            this.decode = java.util.Objects.requireNonNull(decode, "decode");
+            return this;
+        }
+
+        /** Conversion progress of darknet sources (bytes of weights read). */
+        public Builder progress(LongConsumer progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        public YoloDetector open() {
+            return YoloDetector.open(source, device, threads, preprocessor, decode, progress);
+        }
     }
 
     /**

@@ -75,6 +75,28 @@ class YoloDetectorTest {
     }
 
     @Test
+    void theBuilderOpensWhatTheDocsShow() throws Exception {
+        // the library example of docs/models.md, on the test's model and a real JPEG written here
+        Path jpeg = dir.resolve("photo.jpg");
+        Files.write(jpeg, io.yolostream.detector.opencv.OpenCvImages.encodeJpeg(image(160, 120, 4), 90));
+        List<Detection> viaBuilder;
+        try (YoloDetector detector = YoloDetector.builder(ModelSource.onnx(onnx))
+                .device(Device.CPU)
+                .decode(DecodeOptions.DEFAULTS.withThresh(0.05f))
+                .open()) {
+            RgbImage image = io.yolostream.detector.opencv.OpenCvImages.read(jpeg);
+            viaBuilder = detector.detect(List.of(image), 64, 64).detections().get(0);
+        }
+        try (YoloDetector d = open(ModelSource.onnx(onnx, null), 0.05f)) {
+            assertEquals(d.detect(List.of(io.yolostream.detector.opencv.OpenCvImages.read(jpeg)), 64, 64)
+                    .detections().get(0), viaBuilder, "the builder's defaults are the documented ones");
+        }
+        assertFalse(viaBuilder.isEmpty(), "random weights at thresh 0.05 should give some boxes");
+        assertThrows(IllegalArgumentException.class, () -> YoloDetector.builder(ModelSource.onnx(onnx)).threads(-1));
+        assertThrows(NullPointerException.class, () -> YoloDetector.builder(null));
+    }
+
+    @Test
     void aBatchGivesWhatSingleImagesGive() {
         List<RgbImage> imgs = List.of(image(100, 60, 1), image(50, 80, 2), image(64, 64, 3));
         try (YoloDetector d = open(ModelSource.onnx(onnx, null), 0.05f)) {

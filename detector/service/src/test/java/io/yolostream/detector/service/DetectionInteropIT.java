@@ -68,7 +68,8 @@ class DetectionInteropIT {
         Result values = run(List.of(KCAT.toString(), "-C", "-b", KAFKA.bootstrapServers(), "-t", t.detections(),
                 "-X", "isolation.level=read_committed", "-o", "beginning", "-e", "-q", "-f", "%S\\n%s"), null);
         assertEquals(0, values.exit, values.stderr);
-        Path script = Path.of(DetectionInteropIT.class.getResource("read_detection.py").toURI());
+        // the reader the docs show (docs/examples), run as a user would run it
+        Path script = Path.of("../../docs/examples/read_detection.py").toAbsolutePath();
         Result decoded = run(List.of(PYTHON.toString(), script.toString(), AVSC.toString()), values.stdoutBytes);
         assertEquals(0, decoded.exit, decoded.stderr);
         List<String> records = decoded.stdout().lines().toList();

@@ -146,25 +146,16 @@ class AllInOneCrashIT {
     }
 
     /** Waits for the condition, failing early (with the child's log) if the child exits. */
-    private void awaitAlive(Process child, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    private void awaitAlive(Process child, String what, BooleanSupplier condition) {
         System.out.printf("%tT waiting for %s%n", System.currentTimeMillis(), what);
-        while (true) {
-            if (!child.isAlive()) {
-                fail("the all-in-one exited (" + child.exitValue() + ") while waiting for " + what + ":\n"
-                        + logOf(child));
-            }
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // the broker is not up yet
-            }
-            if (System.nanoTime() > deadline) {
-                fail("waited " + WAIT.toSeconds() + " s for " + what + ":\n" + logOf(child));
-            }
-            Thread.sleep(250);
+        try {
+            org.awaitility.Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                    .failFast("the all-in-one exited", () -> !child.isAlive())
+                    .ignoreExceptionsInstanceOf(org.apache.kafka.common.KafkaException.class) // broker not up yet
+                    .until(condition::getAsBoolean);
+        } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            fail(e.getMessage() + (child.isAlive() ? "" : " (exit " + child.exitValue() + ")") + ":\n"
+                    + logOf(child));
         }
     }
 

@@ -137,20 +137,14 @@ class LiveViewIT {
         boolean ok() throws Exception;
     }
 
-    private static void await(Process run, Path log, String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    private static void await(Process run, Path log, String what, Check check) {
         System.out.printf("%tT waiting for %s%n", System.currentTimeMillis(), what);
-        while (true) {
-            if (!run.isAlive()) {
-                fail("yolostream run exited (" + run.exitValue() + ") while waiting for " + what + ":\n" + tail(log));
-            }
-            if (check.ok()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("waited " + WAIT.toSeconds() + " s for " + what + ":\n" + tail(log));
-            }
-            Thread.sleep(250);
+        try {
+            org.awaitility.Awaitility.await(what).atMost(WAIT).pollInterval(java.time.Duration.ofMillis(250))
+                    .failFast("yolostream run exited", () -> !run.isAlive())
+                    .until(check::ok);
+        } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            fail(e.getMessage() + (run.isAlive() ? "" : " (exit " + run.exitValue() + ")") + ":\n" + tail(log));
         }
     }
 

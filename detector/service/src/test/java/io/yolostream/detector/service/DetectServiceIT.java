@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static io.yolostream.detector.service.DetectTestKit.KAFKA;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +44,7 @@ class DetectServiceIT {
         List<String> cameras = List.of("cam-a", "cam-b", "cam-c");
         int n = DetectTestKit.publish(t.frames(), cameras, 20);
         try (DetectService svc = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "a")))) {
-            List<ConsumerRecord<String, byte[]>> records = DetectTestKit.exactly(t.detections(), n);
+            List<ConsumerRecord<String, byte[]>> records = DetectTestKit.settled(t, t.detections());
             assertEquals(n, records.size());
             Map<String, List<Long>> seqs = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : records) {
@@ -79,7 +81,7 @@ class DetectServiceIT {
             p.flush();
         }
         try (DetectService svc = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "p")))) {
-            List<Detection> all = DetectTestKit.detections(DetectTestKit.exactly(t.detections(), 11));
+            List<Detection> all = DetectTestKit.detections(DetectTestKit.settled(t, t.detections()));
             assertEquals(11, all.size());
             List<Detection> errors = all.stream().filter(d -> d.getStatus() == DetectionStatus.ERROR).toList();
             assertEquals(2, errors.size(), () -> "errors: " + errors);
@@ -88,7 +90,7 @@ class DetectServiceIT {
             assertTrue(errors.stream().anyMatch(d -> d.getSequence() == -1 && d.getCameraId().equals("cam-p")
                     && d.getReason().contains("unreadable value")), () -> "errors: " + errors);
             assertEquals(9, all.stream().filter(d -> d.getStatus() == DetectionStatus.OK).count());
-            List<ConsumerRecord<String, byte[]>> dlq = DetectTestKit.exactly(t.dlq(), 2);
+            List<ConsumerRecord<String, byte[]>> dlq = DetectTestKit.settled(t, t.dlq());
             assertEquals(2, dlq.size());
             for (ConsumerRecord<String, byte[]> r : dlq) {
                 assertNotNull(r.headers().lastHeader(BatchOutput.REASON_HEADER));
@@ -115,7 +117,7 @@ class DetectServiceIT {
         Map<String, String> flags = DetectTestKit.flags(t, "s");
         flags.put("max-age-ms", "60000");
         try (DetectService svc = new DetectService(DetectTestKit.config(flags))) {
-            List<Detection> all = DetectTestKit.detections(DetectTestKit.exactly(t.detections(), 12));
+            List<Detection> all = DetectTestKit.detections(DetectTestKit.settled(t, t.detections()));
             assertEquals(12, all.size());
             Map<String, Set<DetectionStatus>> byCamera = all.stream().collect(Collectors.groupingBy(
                     Detection::getCameraId, Collectors.mapping(Detection::getStatus, Collectors.toSet())));
@@ -132,14 +134,12 @@ class DetectServiceIT {
         DetectTestKit.Topics t = DetectTestKit.Topics.create(4);
         try (DetectService one = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "one")));
              DetectService two = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "two")))) {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while ((one.metrics().partitions() == 0 || two.metrics().partitions() == 0
-                    || one.metrics().partitions() + two.metrics().partitions() != 4) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            await("both instances own partitions, all 4 between them").atMost(Duration.ofSeconds(30))
+                    .until(() -> one.metrics().partitions() > 0 && two.metrics().partitions() > 0
+                            && one.metrics().partitions() + two.metrics().partitions() == 4);
             List<String> cameras = List.of("c1", "c2", "c3", "c4", "c5", "c6");
             int n = DetectTestKit.publish(t.frames(), cameras, 15);
-            List<Detection> all = DetectTestKit.detections(DetectTestKit.exactly(t.detections(), n));
+            List<Detection> all = DetectTestKit.detections(DetectTestKit.settled(t, t.detections()));
             assertEquals(n, all.size());
             Set<String> keys = new HashSet<>();
             for (Detection d : all) {

@@ -139,14 +139,11 @@ final class DetectTestKit {
         return records.stream().map(r -> DetectionCodec.decode(r.value())).toList();
     }
 
-    /** Waits for {@code n} committed records, then checks no more come within a short while. */
-    static List<ConsumerRecord<String, byte[]>> exactly(String topic, int n) {
-        KAFKA.readAtLeast(topic, n);
-        try {
-            Thread.sleep(1500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return KAFKA.readAll(topic);
+    /**
+     * The detector's settled output on {@code output} (detections or DLQ): read once its group has committed every
+     * frame, so a late duplicate cannot slip past; the count is the caller's to assert.
+     */
+    static List<ConsumerRecord<String, byte[]>> settled(Topics t, String output) {
+        return KAFKA.readSettled(t.group(), t.frames(), output);
     }
 }

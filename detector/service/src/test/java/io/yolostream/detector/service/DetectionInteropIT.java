@@ -51,7 +51,7 @@ class DetectionInteropIT {
         int n = DetectTestKit.publish(t.frames(), List.of("py-a", "py-b"), 3);
         List<ConsumerRecord<String, byte[]>> java;
         try (DetectService svc = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "py")))) {
-            java = DetectTestKit.exactly(t.detections(), n);
+            java = DetectTestKit.settled(t, t.detections());
         }
         assertEquals(n, java.size());
 

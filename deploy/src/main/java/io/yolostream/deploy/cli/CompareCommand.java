@@ -1,7 +1,7 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.Detection;
+import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.ModelSource;
 import io.yolostream.detector.YoloDetector;
@@ -105,8 +105,8 @@ final class CompareCommand implements Callable<Integer> {
             for (int i = 0; i < sets.size(); i++) {
                 Agreement one = new Agreement(iou);
                 int n = sets.get(i).forEach((RgbImage img) -> {
-                    List<Detection> da = a.detect(List.of(img), w, h).detections().get(0);
-                    List<Detection> db = b.detect(List.of(img), w, h).detections().get(0);
+                    List<DetectedBox> da = a.detect(List.of(img), w, h).detections().get(0);
+                    List<DetectedBox> db = b.detect(List.of(img), w, h).detections().get(0);
                     one.add(da, db);
                 });
                 images += n;

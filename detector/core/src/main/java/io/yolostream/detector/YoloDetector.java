@@ -3,7 +3,7 @@ package io.yolostream.detector;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.Detection;
+import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.decode.RegionDecoder;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.ModelPreprocessing;
@@ -43,7 +43,7 @@ public final class YoloDetector implements AutoCloseable {
     }
 
     /** Per image detections, in input order. */
-    public record Batch(List<List<Detection>> detections, int width, int height, Timings timings) {
+    public record Batch(List<List<DetectedBox>> detections, int width, int height, Timings timings) {
     }
 
     private YoloDetector(OrtRunner runner, ModelInfo info, Preprocessor preprocessor, DecodeOptions options) {
@@ -199,7 +199,7 @@ public final class YoloDetector implements AutoCloseable {
         long t1 = System.nanoTime();
         FloatBuffer out = runner.run(in, n, height, width, info.stride());
         long t2 = System.nanoTime();
-        List<List<Detection>> all = decode(out, images, width, height);
+        List<List<DetectedBox>> all = decode(out, images, width, height);
         long t3 = System.nanoTime();
         return new Batch(all, width, height, new Timings(t1 - t0, t2 - t1, t3 - t2));
     }
@@ -226,11 +226,11 @@ public final class YoloDetector implements AutoCloseable {
         return runner.run(input, batch, height, width, info.stride());
     }
 
-    public List<List<Detection>> decode(FloatBuffer output, List<RgbImage> images, int width, int height) {
+    public List<List<DetectedBox>> decode(FloatBuffer output, List<RgbImage> images, int width, int height) {
         int gw = width / info.stride();
         int gh = height / info.stride();
         int per = info.outputChannels() * gw * gh;
-        List<List<Detection>> all = new ArrayList<>(images.size());
+        List<List<DetectedBox>> all = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             RgbImage img = images.get(i);
             all.add(decoder.decode(output, i * per, gw, gh, width, height, img.width(), img.height()));

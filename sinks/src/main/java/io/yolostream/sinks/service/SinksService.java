@@ -56,7 +56,7 @@ public final class SinksService implements AutoCloseable {
         this.config = config;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            TopicSetup.checkAndCreate(config);
+            SinksTopics.checkAndCreate(config);
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.add(registry::close);
             metrics = new SinksMetrics(registry);

@@ -40,7 +40,7 @@ final class BatchOutput {
      * @param detections per RUN slot, in input order (empty when nothing ran)
      * @param inferenceMs the batch's inference time; decodeMs region decoding per frame
      */
-    static BatchOutput of(PreparedBatch b, List<List<io.yolostream.detector.decode.Detection>> detections,
+    static BatchOutput of(PreparedBatch b, List<List<io.yolostream.detector.decode.DetectedBox>> detections,
                           float inferenceMs, float decodeMs, DetectionRecords factory, String detectionsTopic,
                           String dlqTopic) {
         BatchOutput out = new BatchOutput();

@@ -181,7 +181,7 @@ final class DetectLoop implements Runnable {
     }
 
     private void runAndCommit(PreparedBatch b) {
-        List<List<io.yolostream.detector.decode.Detection>> found = List.of();
+        List<List<io.yolostream.detector.decode.DetectedBox>> found = List.of();
         float inferMs = 0;
         float decodeMs = 0;
         if (b.runCount() > 0) {

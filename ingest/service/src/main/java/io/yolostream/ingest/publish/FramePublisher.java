@@ -59,7 +59,7 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
     public FramePublisher(PublisherConfig config, MeterRegistry registry) {
         this.config = config;
         this.maxRequestSize = config.effectiveMaxRequestSize();
-        this.partitions = TopicSetup.ensure(config, maxRequestSize);
+        this.partitions = FramesTopic.ensure(config, maxRequestSize);
         this.meters = new PublisherMeters(registry);
         this.fitter = new FrameFitter(maxRequestSize);
         this.producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer());

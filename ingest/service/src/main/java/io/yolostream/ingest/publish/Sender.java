@@ -8,7 +8,7 @@ import io.yolostream.ingest.avro.ImageEncoding;
 import io.yolostream.ingest.publish.CameraState.Numbering;
 import io.yolostream.ingest.publish.CameraState.Outgoing;
 import io.yolostream.ingest.source.EncodedFrame;
-import io.yolostream.ingest.source.SourceKind;
+import io.yolostream.ingest.avro.SourceKind;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -150,7 +150,7 @@ final class Sender implements Runnable {
         }
         Frame value = Frame.newBuilder().setCameraId(f.cameraId()).setSequence(seq)
                 .setCaptureTime(Instant.ofEpochMilli(f.captureTimeMillis())).setPtsMicros(f.ptsMicros())
-                .setSource(io.yolostream.ingest.avro.SourceKind.valueOf(f.source().name()))
+                .setSource(f.source())
                 .setSessionId(f.sessionId()).setWidth(f.width()).setHeight(f.height())
                 .setEncoding(ImageEncoding.JPEG).setImage(ByteBuffer.wrap(f.jpeg())).build();
         RecordHeaders headers = new RecordHeaders();

@@ -1,5 +1,6 @@
 package io.yolostream.ingest.source;
 
+import io.yolostream.ingest.avro.SourceKind;
 import java.time.Instant;
 
 /**

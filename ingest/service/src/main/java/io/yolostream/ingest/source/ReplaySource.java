@@ -1,5 +1,6 @@
 package io.yolostream.ingest.source;
 
+import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.ingest.IngestException;
 
 import org.slf4j.Logger;

@@ -2,7 +2,7 @@ package io.yolostream.ingest.publish;
 
 import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.source.EncodedFrame;
-import io.yolostream.ingest.source.SourceKind;
+import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * lower); {@code message.timestamp.after.max.ms} unlimited, because a replay at full speed stamps frames with
  * start + pts, which runs ahead of the wall clock (Kafka 4's default rejects records over 1 hour ahead).
  */
-final class TopicSetup {
+final class FramesTopic {
     private static final int TIMEOUT_MS = (int) TimeUnit.SECONDS.toMillis(30);
 
-    private TopicSetup() {
+    private FramesTopic() {
     }
 
     /** Ensures the topic; returns its partition count. */

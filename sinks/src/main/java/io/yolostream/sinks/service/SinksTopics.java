@@ -15,8 +15,8 @@ import java.util.List;
  * by camera id). When annotating, the frames topic must have as many partitions as detections (created so when
  * missing). Kafka Streams creates only its internal topics itself.
  */
-final class TopicSetup {
-    private TopicSetup() {
+final class SinksTopics {
+    private SinksTopics() {
     }
 
     static void checkAndCreate(SinksConfig c) {

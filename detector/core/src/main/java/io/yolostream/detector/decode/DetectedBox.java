@@ -15,8 +15,8 @@ import java.util.List;
  * @param path       root-to-node WordTree path with conditional and absolute probabilities; one element for flat models
  * @param classes    every class of this box above the threshold after NMS, by class id (as darknet prints them)
  */
-public record Detection(Box box, float objectness, int labelId, String label, float score, List<PathNode> path,
-                        List<ClassScore> classes) {
+public record DetectedBox(Box box, float objectness, int labelId, String label, float score, List<PathNode> path,
+                          List<ClassScore> classes) {
 
     public record Box(float left, float top, float width, float height) {
     }

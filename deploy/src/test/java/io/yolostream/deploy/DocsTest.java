@@ -2,8 +2,8 @@ package io.yolostream.deploy;
 
 import io.yolostream.deploy.cli.YolostreamCommand;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,16 +1,16 @@
 package io.yolostream.deploy.cli;
 
+import io.yolostream.detector.ModelSource;
+import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.ModelSource;
-import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.quantize.Agreement;
 import io.yolostream.detector.quantize.SampledFrames;
-import io.yolostream.detector.video.FfmpegVideoFrames;
 import io.yolostream.detector.runtime.Device;
+import io.yolostream.detector.video.FfmpegVideoFrames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

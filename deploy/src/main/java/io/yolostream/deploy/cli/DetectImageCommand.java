@@ -1,9 +1,9 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.HierarchyMode;
-import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.decode.DetectedBox;
+import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.opencv.ImageFiles;
 import io.yolostream.detector.preprocess.RgbImage;
 import picocli.CommandLine.Command;

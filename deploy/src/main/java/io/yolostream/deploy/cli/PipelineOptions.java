@@ -1,10 +1,10 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.deploy.run.RunSetup;
-import io.yolostream.detector.faceapi.FaceApiPackage;
-import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.catalog.ModelCatalog;
 import io.yolostream.detector.catalog.ModelStore;
+import io.yolostream.detector.faceapi.FaceApiPackage;
+import io.yolostream.detector.model.ModelException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package io.yolostream.deploy.cli;
 
 import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.service.SinksService;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,16 +1,15 @@
 package io.yolostream.deploy.run;
 
 import io.micrometer.core.instrument.Gauge;
-import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.detector.service.DetectConfig;
 import io.yolostream.detector.service.DetectService;
 import io.yolostream.ingest.publish.FramePublisher;
 import io.yolostream.ingest.service.CameraStatus;
 import io.yolostream.ingest.service.IngestConfig;
 import io.yolostream.ingest.service.IngestService;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.service.SinksService;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

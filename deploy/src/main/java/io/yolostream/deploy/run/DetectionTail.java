@@ -1,18 +1,18 @@
 package io.yolostream.deploy.run;
 
-import io.yolostream.detector.schema.DetectionCodec;
-import io.yolostream.schema.SchemaException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.schema.AvroTrust;
+import io.yolostream.schema.SchemaException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;

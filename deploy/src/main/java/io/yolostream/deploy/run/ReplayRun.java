@@ -1,11 +1,11 @@
 package io.yolostream.deploy.run;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
+import io.yolostream.detector.schema.DetectionCodec;
+import io.yolostream.detector.schema.DetectionJson;
 import io.yolostream.ingest.IngestException;
-import io.yolostream.schema.AvroTrust;
 import io.yolostream.ingest.publish.FramePublisher;
 import io.yolostream.ingest.source.CameraSpec;
 import io.yolostream.ingest.source.EncodedFrame;
@@ -13,7 +13,7 @@ import io.yolostream.ingest.source.FrameSink;
 import io.yolostream.ingest.source.ReplaySource;
 import io.yolostream.ingest.source.ReplaySpeed;
 import io.yolostream.ingest.source.VideoSource;
-import io.yolostream.detector.schema.DetectionJson;
+import io.yolostream.schema.AvroTrust;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,7 +24,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,6 @@ package io.yolostream.deploy.run;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.ingest.service.CameraStatus;
-
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;

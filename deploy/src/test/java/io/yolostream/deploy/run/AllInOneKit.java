@@ -1,14 +1,14 @@
 package io.yolostream.deploy.run;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.RandomWeights;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.service.DetectionRecords;
 import io.yolostream.ingest.avro.Frame;
-import io.yolostream.schema.AvroTrust;
 import io.yolostream.ingest.avro.FrameCodec;
+import io.yolostream.schema.AvroTrust;
 import io.yolostream.sinks.avro.RoutedDetection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,8 +1,8 @@
 package io.yolostream.detector;
 
+import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.darknet.DarknetConverter;
 
 import java.io.IOException;
 import java.nio.file.Files;

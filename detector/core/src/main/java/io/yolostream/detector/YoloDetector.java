@@ -1,10 +1,10 @@
 package io.yolostream.detector;
 
-import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.decode.RegionDecoder;
+import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.ModelPreprocessing;
 import io.yolostream.detector.preprocess.Preprocessor;

@@ -1,11 +1,11 @@
 package io.yolostream.sinks.hierarchy;
 
-import io.yolostream.wordtree.LabelNames;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.PathNode;
-import io.yolostream.wordtree.WordTreeException;
-import io.yolostream.wordtree.WordTree;
 import io.yolostream.sinks.avro.RoutedPathNode;
+import io.yolostream.wordtree.LabelNames;
+import io.yolostream.wordtree.WordTree;
+import io.yolostream.wordtree.WordTreeException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,23 +1,22 @@
 package io.yolostream.sinks.service;
 
-import io.yolostream.sinks.common.SinksException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksMetrics;
-import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.sinks.annotate.AnnotateSelection;
 import io.yolostream.sinks.annotate.Watchers;
+import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.counts.CountsQuery;
 import io.yolostream.sinks.health.HealthQuery;
+import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.sinks.web.LiveView;
 import io.yolostream.sinks.web.WebPages;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

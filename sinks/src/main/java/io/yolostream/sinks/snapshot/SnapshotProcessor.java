@@ -1,15 +1,14 @@
 package io.yolostream.sinks.snapshot;
 
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.annotate.FrameAnnotator;
 import io.yolostream.sinks.annotate.FramePair;
 import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

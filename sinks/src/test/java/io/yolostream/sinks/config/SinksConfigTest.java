@@ -1,7 +1,7 @@
 package io.yolostream.sinks.config;
 
-import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.config.ConfigException;
+import io.yolostream.sinks.topology.SinksTopology;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

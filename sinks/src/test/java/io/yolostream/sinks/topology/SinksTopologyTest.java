@@ -1,16 +1,16 @@
 package io.yolostream.sinks.topology;
 
-import io.yolostream.sinks.common.SinksMetrics;
-import io.yolostream.sinks.common.SinksSerdes;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.testing.Driver;
-import io.yolostream.sinks.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.wordtree.WordTree;
 import io.yolostream.sinks.avro.RoutedDetection;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.dlq.DlqHandler;
+import io.yolostream.sinks.testing.Driver;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.WordTree;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,6 @@ import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.faceapi.FaceApiPackage;
 import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.model.ModelException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

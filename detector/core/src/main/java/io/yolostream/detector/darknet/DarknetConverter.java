@@ -1,11 +1,10 @@
 package io.yolostream.detector.darknet;
 
 import io.yolostream.detector.model.ModelException;
-import io.yolostream.wordtree.LabelNames;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.onnx.OnnxGraph;
+import io.yolostream.wordtree.LabelNames;
 import io.yolostream.wordtree.WordTree;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package io.yolostream.detector.faceapi;
 
-import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.ModelSource;
 import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.opencv.ImageFiles;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.FaceApiLetterbox;

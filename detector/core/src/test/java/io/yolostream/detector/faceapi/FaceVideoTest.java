@@ -1,8 +1,8 @@
 package io.yolostream.detector.faceapi;
 
-import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.ModelSource;
 import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.runtime.Device;

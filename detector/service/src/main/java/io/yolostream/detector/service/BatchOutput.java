@@ -1,10 +1,10 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.avro.Timings;
 import io.yolostream.detector.preprocess.RgbImage;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.ingest.avro.Frame;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;

@@ -2,16 +2,15 @@ package io.yolostream.detector.service;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.yolostream.detector.ModelSource;
+import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.batch.CostModel;
 import io.yolostream.detector.batch.FixedResolution;
 import io.yolostream.detector.batch.ResolutionPolicy;
 import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.ModelSource;
-import io.yolostream.detector.YoloDetector;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

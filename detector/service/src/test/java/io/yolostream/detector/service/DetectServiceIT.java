@@ -1,11 +1,11 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.kafka.KafkaSetupException;
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.ingest.avro.SourceKind;
+import io.yolostream.kafka.KafkaSetupException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

@@ -1,15 +1,15 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.Fixtures;
 import io.yolostream.detector.opencv.OpenCvImages;
 import io.yolostream.detector.preprocess.RgbImage;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.ImageEncoding;
 import io.yolostream.ingest.avro.SourceKind;
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,7 +1,7 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.ingest.avro.FrameCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Assumptions;

@@ -1,7 +1,7 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.IngestException;
 import io.yolostream.config.UrlMasker;
+import io.yolostream.ingest.IngestException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Instant;

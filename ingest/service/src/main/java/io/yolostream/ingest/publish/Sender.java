@@ -1,14 +1,14 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.IngestException;
 import io.yolostream.ingest.avro.EndOfStream;
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.ImageEncoding;
+import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.ingest.publish.CameraState.Numbering;
 import io.yolostream.ingest.publish.CameraState.Outgoing;
 import io.yolostream.ingest.source.EncodedFrame;
-import io.yolostream.ingest.avro.SourceKind;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;

@@ -1,8 +1,8 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.EndOfStream;
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.FrameCodec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,7 +1,7 @@
 package io.yolostream.ingest.source;
 
-import io.yolostream.ingest.IngestException;
 import io.yolostream.config.UrlMasker;
+import io.yolostream.ingest.IngestException;
 
 import java.util.ArrayList;
 import java.util.List;

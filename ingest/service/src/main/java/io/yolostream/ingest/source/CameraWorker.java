@@ -1,9 +1,8 @@
 package io.yolostream.ingest.source;
 
-import io.yolostream.ingest.avro.SourceKind;
-import io.yolostream.ingest.IngestException;
 import io.yolostream.config.UrlMasker;
-
+import io.yolostream.ingest.IngestException;
+import io.yolostream.ingest.avro.SourceKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;

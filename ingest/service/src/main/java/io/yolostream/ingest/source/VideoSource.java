@@ -1,7 +1,7 @@
 package io.yolostream.ingest.source;
 
-import io.yolostream.ingest.IngestException;
 import io.yolostream.config.UrlMasker;
+import io.yolostream.ingest.IngestException;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;

@@ -1,12 +1,12 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.avro.FrameCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yolostream.ingest.avro.EndOfStream;
 import io.yolostream.ingest.avro.Frame;
-import io.yolostream.ingest.source.EncodedFrame;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.SourceKind;
+import io.yolostream.ingest.source.EncodedFrame;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;

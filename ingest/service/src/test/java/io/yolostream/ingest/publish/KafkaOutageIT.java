@@ -1,7 +1,7 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.EndOfStream;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

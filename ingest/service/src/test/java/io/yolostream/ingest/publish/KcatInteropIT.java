@@ -1,8 +1,8 @@
 package io.yolostream.ingest.publish;
 
 import io.yolostream.ingest.avro.FrameCodec;
-import io.yolostream.ingest.source.EncodedFrame;
 import io.yolostream.ingest.avro.SourceKind;
+import io.yolostream.ingest.source.EncodedFrame;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

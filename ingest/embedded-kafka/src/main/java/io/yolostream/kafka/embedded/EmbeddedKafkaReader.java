@@ -94,7 +94,8 @@ public final class EmbeddedKafkaReader {
                 end = consumer.endOffsets(partitions, timeout);
                 committed = committedOffsets(admin, groupId, timeout);
                 Map<TopicPartition, Long> c = committed;
-                if (end.entrySet().stream().allMatch(e -> c.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+                // an empty partition (end 0) has nothing to commit
+                if (end.entrySet().stream().allMatch(e -> c.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {

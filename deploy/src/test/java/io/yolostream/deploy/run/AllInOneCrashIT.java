@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * (camera, sequence) has two.
  */
 class AllInOneCrashIT {
-    private static final Duration WAIT = Duration.ofSeconds(90);
+    // a bound, not a timing assertion: generous for a loaded CI machine (a cold start loads the model)
+    private static final Duration WAIT = Duration.ofSeconds(180);
 
     @Test
     void sigkillAndRestartLosesNoAcknowledgedFrameAndDuplicatesNoDetection(@TempDir Path dir) throws Exception {

@@ -2,6 +2,7 @@ package io.yolostream.detector.conformance;
 
 import io.yolostream.detector.opencv.ImageFiles;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,8 +33,12 @@ class DarknetConformanceTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        darknet = DarknetRun.binary();
         inputs = ConformanceInputs.copyTo(dir);
+    }
+
+    @BeforeEach
+    void darknetInstalled() {
+        darknet = DarknetRun.binary(); // per test, so that each reports the skip and its reason
     }
 
     static Stream<Arguments> cases() {

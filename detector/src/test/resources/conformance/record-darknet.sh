@@ -9,7 +9,7 @@
 # Inputs (photos, crops, cfgs at each size, seeded random weights) come from the test code (RecordedCases), so the
 # test regenerates exactly what darknet saw.
 #
-# Usage: record-darknet.sh [WORK_DIR]   (needs curl, xz-utils, patch, gcc, make, a JDK; about 5 minutes)
+# Usage: record-darknet.sh [WORK_DIR]   (needs curl, xz-utils, patch, gcc, make, a JDK; 5-10 minutes of CPU)
 # Env: DEBIAN_MIRROR (default http://deb.debian.org/debian)
 set -euo pipefail
 
@@ -35,7 +35,7 @@ ec536ae11853846aab96183d8ec18730a46cce71f7d935768d235029329f9e93  $orig
 SUMS
 rm -rf darknet && tar xf "$orig" && tar xf "$debian" -C darknet
 (cd darknet && while read -r p; do patch -s -p1 < "debian/patches/$p"; done < debian/patches/series \
-  && patch -p1 < "$here/darknet-softmax-tree.patch") 
+  && patch -p1 < "$here/darknet-softmax-tree.patch")
 (cd darknet && make -j"$(nproc)" > ../build.log 2>&1) || { tail -30 build.log; exit 1; }
 darknet=$work/darknet/darknet
 

@@ -4,34 +4,32 @@ import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.runtime.Device;
 import io.yolostream.detector.runtime.OrtRunner;
 import io.yolostream.wordtree.WordTree;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * darknet's own cfg files, when the workspace has them beside the repository (../shared/darknet; CI does): each
- * converts with random weights and runs at a non-square size. The project's own fixtures cover the same layers
- * where ../shared is absent.
+ * darknet's own cfg files (public domain, kept in the test resources beside the conformance check's): each converts
+ * with random weights and runs at a non-square size.
  */
-class SharedCfgsTest {
-    private static final Path DARKNET = Path.of("..", "..", "shared", "darknet");
+class DarknetCfgsTest {
+    private static Path resource(String name) throws Exception {
+        return Path.of(DarknetCfgsTest.class.getResource("/conformance/" + name).toURI());
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"yolov2-tiny-voc", "yolov2-tiny", "yolov2-voc", "yolov2", "yolo9000"})
     void darknetCfgConvertsAndRuns(String name) throws Exception {
-        Path cfg = DARKNET.resolve("cfg").resolve(name + ".cfg");
-        Assumptions.assumeTrue(Files.isRegularFile(cfg), "darknet cfgs are not beside the repository");
+        Path cfg = resource(name + ".cfg");
         DarknetNetwork net = DarknetNetwork.of(DarknetCfg.read(cfg));
         byte[] weights = Fixtures.randomWeights(net, 1, 0, 2);
         WordTree tree = net.region().treeFile() == null ? null
-                : WordTree.read(DARKNET.resolve("data").resolve("9k.tree"));
+                : WordTree.read(resource("9k.tree"));
         ModelInfo info = DarknetToOnnx.info(net, name, null, tree, "");
         assertEquals(32, info.stride());
         byte[] onnx = DarknetToOnnx.convert(net, DarknetWeights.of(weights, name + ".weights"), info, null)

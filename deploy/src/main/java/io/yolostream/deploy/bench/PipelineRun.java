@@ -38,10 +38,24 @@ public final class PipelineRun {
      * @param stageMillis        detector time per stage (jpeg, preprocess, inference, decode, transaction): sums over
      *                           batches, from the service's timers
      * @param batchesBySize      batches run per input size
+     * @param meanInputSize      mean input size over the frames that ran
+     * @param coreFramesPerSecond the model core's frames/s at the same size and batch ({@link CoreBench}), 0 = none
      */
     public record Result(String model, String modelId, String resolution, int frames, int ok, int skipped,
                          int errors, int duplicates, double wallSeconds, LatencyStats latency, double meanBatch,
-                         Map<String, Double> stageMillis, Map<Integer, Long> batchesBySize, double startSeconds) {
+                         Map<String, Double> stageMillis, Map<Integer, Long> batchesBySize, double meanInputSize,
+                         double startSeconds, double coreFramesPerSecond) {
+
+        /** This result with the model core's frames/s at the same size and batch, measured alongside. */
+        public Result withCore(double framesPerSecond) {
+            return new Result(model, modelId, resolution, frames, ok, skipped, errors, duplicates, wallSeconds,
+                    latency, meanBatch, stageMillis, batchesBySize, meanInputSize, startSeconds, framesPerSecond);
+        }
+
+        /** End-to-end frames/s over the model core's at the same size and batch; NaN when not measured. */
+        public double coreRatio() {
+            return coreFramesPerSecond > 0 ? framesPerSecond() / coreFramesPerSecond : Double.NaN;
+        }
 
         public double framesPerSecond() {
             return wallSeconds > 0 ? frames / wallSeconds : 0;
@@ -160,10 +174,12 @@ public final class PipelineRun {
         int errors = (int) seen.stream().filter(x -> x.status() == DetectionStatus.ERROR).count();
         double meanBatch = seen.stream().mapToInt(DetectionWatcher.Seen::batchSize).filter(b -> b > 0).average()
                 .orElse(0);
+        double meanSize = seen.stream().filter(x -> x.status() == DetectionStatus.OK)
+                .mapToInt(DetectionWatcher.Seen::inputSize).average().orElse(0);
         double wall = (watcher.lastVisibleMillis() - cams.firstPublishMillis()) / 1000.0;
         String model = s.model().getFileName().toString().replaceFirst("\\.onnx$", "");
         return new Result(model, modelId, s.resolution(), seen.size(), ok, skipped, errors, watcher.duplicates(),
-                wall, LatencyStats.of(lat), meanBatch, stages, sizes, startSeconds);
+                wall, LatencyStats.of(lat), meanBatch, stages, sizes, meanSize, startSeconds, 0);
     }
 
     private static Map<String, Double> stageMillis(MeterRegistry registry) {

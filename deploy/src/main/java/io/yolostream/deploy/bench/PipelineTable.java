@@ -8,20 +8,41 @@ public final class PipelineTable {
     private PipelineTable() {
     }
 
-    public static String format(List<PipelineRun.Result> results) {
+    /** Cameras at {@code cameraFps} each that one core carries at {@code framesPerSecond} on {@code cores} cores. */
+    static double camerasPerCore(double framesPerSecond, double cameraFps, int cores) {
+        return cameraFps > 0 && cores > 0 ? framesPerSecond / cameraFps / cores : Double.NaN;
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /**
+     * @param cameraFps  frames/s per camera that "cameras per core" is given at
+     * @param cores      cores of the machine
+     */
+    public static String format(List<PipelineRun.Result> results, double cameraFps, int cores) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-16s %-10s %6s %8s %8s %8s %8s %8s %6s %8s %10s  %s%n", "model",
-                "resolution", "frames", "frames/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "batch", "outside",
-                "infer/wall", "batches per input size"));
+        sb.append(String.format(Locale.ROOT, "%-16s %-10s %6s %8s %8s %8s %8s %8s %6s %5s %8s %10s %8s %6s %9s  %s%n",
+                "model", "resolution", "frames", "frames/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "batch", "size",
+                "outside", "infer/wall", "core/s", "ratio", "cams/core", "batches per input size"));
         double worstOutside = 0;
+        double worstRatio = Double.NaN;
         PipelineRun.Result fastest = null;
         int problems = 0;
         for (PipelineRun.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "%-16s %-10s %6d %8.2f %8.0f %8.0f %8.0f %8.0f %6.1f %7.1f%% %9.0f%%  %s%n",
+            sb.append(String.format(Locale.ROOT,
+                    "%-16s %-10s %6d %8.2f %8.0f %8.0f %8.0f %8.0f %6.1f %5.0f %7.1f%% %9.0f%% %8s %6s %9.1f  %s%n",
                     r.model(), r.resolution(), r.frames(), r.framesPerSecond(), r.latency().p50(), r.latency().p90(),
-                    r.latency().p99(), r.latency().max(), r.meanBatch(), 100 * r.outsideInferenceShare(),
-                    100 * r.inferenceBusyShare(), r.sizes()));
+                    r.latency().p99(), r.latency().max(), r.meanBatch(), r.meanInputSize(),
+                    100 * r.outsideInferenceShare(), 100 * r.inferenceBusyShare(),
+                    r.coreFramesPerSecond() > 0 ? String.format(Locale.ROOT, "%.2f", r.coreFramesPerSecond()) : "-",
+                    Double.isNaN(r.coreRatio()) ? "-" : String.format(Locale.ROOT, "%.2f", r.coreRatio()),
+                    camerasPerCore(r.framesPerSecond(), cameraFps, cores), r.sizes()));
             worstOutside = Math.max(worstOutside, r.outsideInferenceShare());
+            if (!Double.isNaN(r.coreRatio()) && !(r.coreRatio() >= worstRatio)) {
+                worstRatio = r.coreRatio();
+            }
             if (fastest == null || r.framesPerSecond() > fastest.framesPerSecond()) {
                 fastest = r;
             }
@@ -42,6 +63,13 @@ public final class PipelineTable {
                             + " at %.2f frames/s; outside inference at most %.1f%% of detector stage time (goal < 15%%)%n",
                     results.size(), problems == 0 ? "yes" : "NO (" + problems + " frames skipped/failed/duplicated)",
                     fastest.model(), fastest.resolution(), fastest.framesPerSecond(), 100 * worstOutside));
+            if (!Double.isNaN(worstRatio)) {
+                sb.append(String.format(Locale.ROOT, "ratio %.2f (lowest over the fixed-size runs: pipeline frames/s"
+                        + " / model core frames/s at the same size and batch, measured in this run; goal >= 0.90)%n",
+                        worstRatio));
+            }
+            sb.append(String.format(Locale.ROOT, "cams/core: cameras at %s frames/s each that one core carries at"
+                    + " the row's frames/s (%d cores)%n", trim(cameraFps), cores));
         }
         return sb.toString();
     }

@@ -1,6 +1,7 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.deploy.bench.ClipFrames;
+import io.yolostream.deploy.bench.CoreBench;
 import io.yolostream.deploy.bench.PipelineRun;
 import io.yolostream.deploy.bench.PipelineTable;
 import io.yolostream.ingest.source.EncodedFrame;
@@ -30,9 +31,13 @@ import java.util.concurrent.Callable;
                         + "moment of publishing; the detector never skips them (max-age-ms 0), so every frame is "
                         + "measured. Each (model, policy) runs on fresh topics with a fresh detector (model load and "
                         + "warm-up are not timed).",
-                "Columns: outside = JPEG decode + preprocess + region decode + Kafka transaction as a share of the "
-                        + "detector's stage time (goal < 15%%); infer/wall = inference time / wall time (near 100%% "
-                        + "= the detector only waits on the network)."},
+                "Columns: size = mean input size of the frames run; outside = JPEG decode + preprocess + region "
+                        + "decode + Kafka transaction as a share of the detector's stage time (goal < 15%%); infer/wall "
+                        + "= inference time / wall time (near 100%% = the detector only waits on the network); core/s = "
+                        + "the model core alone at the same size and batch (as `bench`: decoded frames, letterbox + "
+                        + "inference + region decoding), measured before and after each fixed:N run in this JVM; ratio "
+                        + "= frames/s / core/s (goal >= 0.9); cams/core = cameras at --fps each that one core carries "
+                        + "at the row's frames/s."},
         footer = {"", "Examples:",
                 "  yolostream bench-pipeline --video street-720p.mp4 --model yolov2-tiny-voc.onnx,yolov2-voc.onnx",
                 "  yolostream bench-pipeline --video street-720p.mp4 --model voc.onnx --resolutions fixed:416,adaptive "
@@ -121,6 +126,20 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "Fail a run when no detection arrives for this long. Default: ${DEFAULT-VALUE}.")
     int stallTimeoutS;
 
+    @Option(names = "--core-iterations", defaultValue = "5", paramLabel = "N",
+            description = "Timed runs of the model core alone (as `bench`: decoded frames, batch --max-batch) before and"
+                    + " after each fixed:N run, for the ratio column; 0 = skip. Default: ${DEFAULT-VALUE}.")
+    int coreIterations;
+
+    @Option(names = "--reduced-decode", defaultValue = "true", paramLabel = "true|false", arity = "1",
+            description = "Decode JPEGs at 1/2..1/8 scale when the input size allows (the detector's reduced-decode)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    boolean reducedDecode;
+
+    @Option(names = "--ort-spinning", defaultValue = "false", paramLabel = "true|false", arity = "1",
+            description = "ONNX Runtime's idle threads busy-wait (the detector's ort-spinning). Default: ${DEFAULT-VALUE}.")
+    boolean ortSpinning;
+
     @Option(names = "--kafka-dir", paramLabel = "DIR",
             description = "Data dir of the embedded broker (default: a temporary one, deleted at the end).")
     Path kafkaDir;
@@ -151,26 +170,43 @@ final class BenchPipelineCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "bench-pipeline: embedded Kafka on %s%n", broker.bootstrapServers());
             int run = 0;
             for (Path model : models) {
-                for (String policy : resolutions) {
-                    run++;
-                    String label = String.format(Locale.ROOT, "[%d/%d] %s %s", run, models.size() * resolutions.size(),
-                            model.getFileName(), policy);
-                    err.printf(Locale.ROOT, "%s: loading and warming up the detector...%n", label);
-                    err.flush();
-                    PipelineRun.Settings s = new PipelineRun.Settings(model, policy.strip(), cameras, perCamera,
-                            max ? 0 : fps, partitions > 0 ? partitions : cameras, detectFlags(), stallTimeoutS);
-                    PipelineRun.Result r = new PipelineRun(broker, clip, run).run(s, line -> {
-                        err.println(label + ": " + line);
+                try (CoreBench core = coreIterations == 0 || !anyFixed() ? null : new CoreBench(model, device,
+                        threads, preprocess, clip, maxBatch, 2, coreIterations)) {
+                    for (String policy : resolutions) {
+                        run++;
+                        String label = String.format(Locale.ROOT, "[%d/%d] %s %s", run,
+                                models.size() * resolutions.size(), model.getFileName(), policy);
+                        int fixed = fixedSize(policy);
+                        double before = 0;
+                        if (core != null && fixed > 0) {
+                            err.printf(Locale.ROOT, "%s: model core alone at %d, batch %d...%n", label, fixed, maxBatch);
+                            err.flush();
+                            before = core.framesPerSecond(fixed);
+                        }
+                        err.printf(Locale.ROOT, "%s: loading and warming up the detector...%n", label);
                         err.flush();
-                    });
-                    results.add(r);
-                    err.printf(Locale.ROOT, "%s: done, %.2f frames/s, p50 %.0f ms%n", label, r.framesPerSecond(),
-                            r.latency().p50());
-                    err.flush();
+                        PipelineRun.Settings s = new PipelineRun.Settings(model, policy.strip(), cameras, perCamera,
+                                max ? 0 : fps, partitions > 0 ? partitions : cameras, detectFlags(), stallTimeoutS);
+                        PipelineRun.Result r = new PipelineRun(broker, clip, run).run(s, line -> {
+                            err.println(label + ": " + line);
+                            err.flush();
+                        });
+                        if (before > 0) {
+                            // before and after the pipeline, so a load change during the run weighs on both sides
+                            double after = core.framesPerSecond(fixed);
+                            r = r.withCore((before + after) / 2);
+                            err.printf(Locale.ROOT, "%s: model core %.2f frames/s before, %.2f after%n", label,
+                                    before, after);
+                        }
+                        results.add(r);
+                        err.printf(Locale.ROOT, "%s: done, %.2f frames/s, p50 %.0f ms%n", label, r.framesPerSecond(),
+                                r.latency().p50());
+                        err.flush();
+                    }
                 }
             }
         }
-        out.print(PipelineTable.format(results));
+        out.print(PipelineTable.format(results, fps, Runtime.getRuntime().availableProcessors()));
         out.flush();
         return 0;
     }
@@ -185,7 +221,26 @@ final class BenchPipelineCommand implements Callable<Integer> {
         f.put("threads", String.valueOf(threads));
         f.put("workers", String.valueOf(workers));
         f.put("preprocess", preprocess);
+        f.put("reduced-decode", String.valueOf(reducedDecode));
+        f.put("ort-spinning", String.valueOf(ortSpinning));
         return f;
+    }
+
+    /** N of a fixed:N policy, else 0. */
+    static int fixedSize(String policy) {
+        String p = policy.strip().toLowerCase(Locale.ROOT);
+        if (!p.startsWith("fixed:")) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(p.substring("fixed:".length()).strip());
+        } catch (NumberFormatException e) {
+            return 0; // the detector's config check names the problem
+        }
+    }
+
+    private boolean anyFixed() {
+        return resolutions.stream().anyMatch(p -> fixedSize(p) > 0);
     }
 
     private void validate() {
@@ -201,6 +256,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
         if (rate == null && !(fps > 0 && fps <= 240)) {
             problems.add("--fps: expected 0 < fps <= 240, found " + fps);
+        }
+        if (coreIterations < 0) {
+            problems.add("--core-iterations: expected 0 (skip) or more, found " + coreIterations);
         }
         if (clipFrames < 1) {
             problems.add("--clip-frames: expected at least 1, found " + clipFrames);

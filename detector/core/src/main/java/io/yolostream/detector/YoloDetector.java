@@ -67,6 +67,7 @@ public final class YoloDetector implements AutoCloseable {
         private final ModelSource source;
         private Device device = Device.AUTO;
         private int threads;
+        private boolean spinning = true;
         private Preprocessor preprocessor = new DarknetLetterbox();
         private DecodeOptions decode = DecodeOptions.DEFAULTS;
         private LongConsumer progress;
@@ -89,6 +90,15 @@ public final class YoloDetector implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether ONNX Runtime's idle intra-op threads busy-wait for work (its default, true): fastest when inference
+         * has the cores to itself; false when other work shares them (a pipeline decoding JPEGs meanwhile).
+         */
+        public Builder spinning(boolean spinning) {
+            this.spinning = spinning;
+            return this;
+        }
+
         /** The preprocessing to use; the model's metadata may replace or refuse it. */
         public Builder preprocessor(Preprocessor preprocessor) {
             this.preprocessor = java.util.Objects.requireNonNull(preprocessor, "preprocessor");
@@ -107,7 +117,7 @@ public final class YoloDetector implements AutoCloseable {
         }
 
         public YoloDetector open() {
-            return YoloDetector.open(source, device, threads, preprocessor, decode, progress);
+            return YoloDetector.open(source, device, threads, spinning, preprocessor, decode, progress);
         }
     }
 
@@ -119,8 +129,13 @@ public final class YoloDetector implements AutoCloseable {
      */
     public static YoloDetector open(ModelSource source, Device device, int threads, Preprocessor preprocessor,
                                     DecodeOptions options, LongConsumer progress) {
+        return open(source, device, threads, true, preprocessor, options, progress);
+    }
+
+    private static YoloDetector open(ModelSource source, Device device, int threads, boolean spinning,
+                                     Preprocessor preprocessor, DecodeOptions options, LongConsumer progress) {
         ModelSource.Loaded loaded = source.load(progress);
-        OrtRunner runner = new OrtRunner(loaded.onnx(), source.description(), device, threads);
+        OrtRunner runner = new OrtRunner(loaded.onnx(), source.description(), device, threads, spinning);
         try {
             ModelInfo info = loaded.info() != null ? loaded.info()
                     : infoOf(runner.metadata(), runner.outputChannels(), source);
@@ -227,13 +242,33 @@ public final class YoloDetector implements AutoCloseable {
     }
 
     public List<List<DetectedBox>> decode(FloatBuffer output, List<RgbImage> images, int width, int height) {
+        int[] w = new int[images.size()];
+        int[] h = new int[images.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = images.get(i).width();
+            h[i] = images.get(i).height();
+        }
+        return decode(output, w, h, width, height);
+    }
+
+    /**
+     * Region decoding with boxes in each frame's own pixels, {@code frameWidths[i] x frameHeights[i]}: for images
+     * that were decoded at a reduced scale ({@link io.yolostream.detector.preprocess.JpegScaling}) and so are smaller
+     * than the frame the boxes belong to. The letterbox geometry follows the frame's aspect ratio, which a reduced
+     * decode keeps (to within a pixel of rounding).
+     */
+    public List<List<DetectedBox>> decode(FloatBuffer output, int[] frameWidths, int[] frameHeights, int width,
+                                          int height) {
+        if (frameWidths.length != frameHeights.length) {
+            throw new ModelException("decode: expected as many frame widths as heights, found " + frameWidths.length
+                    + " and " + frameHeights.length);
+        }
         int gw = width / info.stride();
         int gh = height / info.stride();
         int per = info.outputChannels() * gw * gh;
-        List<List<DetectedBox>> all = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            RgbImage img = images.get(i);
-            all.add(decoder.decode(output, i * per, gw, gh, width, height, img.width(), img.height()));
+        List<List<DetectedBox>> all = new ArrayList<>(frameWidths.length);
+        for (int i = 0; i < frameWidths.length; i++) {
+            all.add(decoder.decode(output, i * per, gw, gh, width, height, frameWidths[i], frameHeights[i]));
         }
         return all;
     }

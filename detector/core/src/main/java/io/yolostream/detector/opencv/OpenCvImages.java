@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR_RGB;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
@@ -34,8 +37,29 @@ public final class OpenCvImages {
      * @param source names the bytes in error messages (a file, a Kafka topic/partition/offset, ...)
      * @throws ModelException when the bytes are not an image OpenCV can decode
      */
-    @SuppressWarnings("try") // the PointerScope is only there to free what the body allocates
     public static RgbImage decode(byte[] encoded, String source) {
+        return decode(encoded, source, 1);
+    }
+
+    /**
+     * Decodes an encoded image at {@code 1/reduction} of its size (1, 2, 4 or 8): JPEGs through libjpeg's DCT
+     * scaling, which costs a fraction of a full decode (see
+     * {@link io.yolostream.detector.preprocess.JpegScaling}); other formats are decoded whole and then shrunk.
+     * Sizes round up ({@code ceil(size / reduction)}).
+     *
+     * @throws ModelException when the bytes are not an image OpenCV can decode, or the reduction is not 1, 2, 4, 8
+     */
+    @SuppressWarnings("try") // the PointerScope is only there to free what the body allocates
+    public static RgbImage decode(byte[] encoded, String source, int reduction) {
+        int flags = switch (reduction) {
+            // the REDUCED_GRAYSCALE bits only carry the scale; IMREAD_COLOR_RGB asks for RGB (COLOR_BGR may not be set too)
+            case 1 -> IMREAD_COLOR_RGB;
+            case 2 -> IMREAD_COLOR_RGB | IMREAD_REDUCED_GRAYSCALE_2;
+            case 4 -> IMREAD_COLOR_RGB | IMREAD_REDUCED_GRAYSCALE_4;
+            case 8 -> IMREAD_COLOR_RGB | IMREAD_REDUCED_GRAYSCALE_8;
+            default -> throw new ModelException("image " + source + " decode reduction: expected 1, 2, 4 or 8, found "
+                    + reduction);
+        };
         int length = encoded == null ? 0 : encoded.length;
         if (length == 0) {
             throw notAnImage(source, 0, null);
@@ -44,7 +68,7 @@ public final class OpenCvImages {
             BytePointer bytes = new BytePointer(encoded);
             Mat buf = new Mat(1, length, CV_8UC1, bytes);
             // IMREAD_COLOR_RGB decodes straight to RGB (no separate BGR->RGB pass).
-            Mat rgb = imdecode(buf, IMREAD_COLOR_RGB);
+            Mat rgb = imdecode(buf, flags);
             if (rgb == null || rgb.empty()) {
                 throw notAnImage(source, length, null);
             }

@@ -45,6 +45,15 @@ public final class OrtRunner implements AutoCloseable {
      * @param threads intra-op threads for the CPU provider, 0 = one per core
      */
     public OrtRunner(byte[] model, String source, Device device, int threads) {
+        this(model, source, device, threads, true);
+    }
+
+    /**
+     * @param spinning whether idle intra-op threads busy-wait for the next parallel section (ONNX Runtime's
+     *                 default, lowest latency when inference has the cores to itself) or sleep, which leaves the
+     *                 cores to other work between and after runs (JPEG decoding in a pipeline)
+     */
+    public OrtRunner(byte[] model, String source, Device device, int threads, boolean spinning) {
         this.source = source;
         this.env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = null;
@@ -57,7 +66,7 @@ public final class OrtRunner implements AutoCloseable {
                     why = "this ONNX Runtime build has no CUDA provider (the CPU-only onnxruntime jar?)";
                 } else {
                     try {
-                        opts = baseOptions(threads);
+                        opts = baseOptions(threads, spinning);
                         OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(device.cudaDevice());
                         // EXHAUSTIVE search stalls every new input shape for hundreds of ms; sizes change per batch.
                         cuda.add("cudnn_conv_algo_search", "HEURISTIC");
@@ -84,7 +93,7 @@ public final class OrtRunner implements AutoCloseable {
                 }
             }
             if (s == null) {
-                opts = baseOptions(threads);
+                opts = baseOptions(threads, spinning);
                 s = env.createSession(model, opts);
                 chosen = "CPU";
             } else {
@@ -128,9 +137,13 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
-    private static OrtSession.SessionOptions baseOptions(int threads) throws OrtException {
+    private static OrtSession.SessionOptions baseOptions(int threads, boolean spinning) throws OrtException {
         OrtSession.SessionOptions o = new OrtSession.SessionOptions();
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        if (!spinning) {
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            o.addConfigEntry("session.inter_op.allow_spinning", "0");
+        }
         if (threads > 0) {
             o.setIntraOpNumThreads(threads);
         }

@@ -3,7 +3,6 @@ package io.yolostream.detector.service;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.avro.Timings;
-import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.ingest.avro.Frame;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,10 +54,9 @@ final class BatchOutput {
                     continue; // offset committed in order with the frames; nothing forwarded
                 }
                 case RUN -> {
-                    RgbImage img = s.image();
                     Timings t = new Timings(queueMs(b, f), s.jpegMs(), s.preMs(), inferenceMs, decodeMs);
                     d = factory.ok(f, r.partition(), r.offset(), detections.get(s.index()), b.size(), b.size(),
-                            b.runCount(), img.width(), img.height(), t);
+                            b.runCount(), s.frameWidth(), s.frameHeight(), t);
                 }
                 case STALE -> d = factory.skipped(f, r.partition(), r.offset(), s.reason(), queueMs(b, f));
                 case BAD_IMAGE -> {

@@ -1,6 +1,7 @@
 package io.yolostream.detector.service;
 
 import io.yolostream.detector.opencv.OpenCvImages;
+import io.yolostream.detector.preprocess.JpegScaling;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.ingest.avro.Frame;
@@ -25,12 +26,18 @@ final class BatchPreparer implements AutoCloseable {
     private final long maxAgeMs;
     private final ExecutorService workers;
     private final ExecutorService coordinator;
+    private final boolean scaledDecode;
     private final InputBuffers buffers = new InputBuffers();
 
-    /** @param maxAgeMs live frames older than this are STALE; 0 = never */
-    BatchPreparer(Preprocessor preprocessor, int workers, long maxAgeMs) {
+    /**
+     * @param maxAgeMs     live frames older than this are STALE; 0 = never
+     * @param scaledDecode decode JPEGs at 1/2, 1/4 or 1/8 scale when the batch's input size is that much smaller than
+     *                     the frame ({@link JpegScaling}); false = always at full size
+     */
+    BatchPreparer(Preprocessor preprocessor, int workers, long maxAgeMs, boolean scaledDecode) {
         this.preprocessor = preprocessor;
         this.maxAgeMs = maxAgeMs;
+        this.scaledDecode = scaledDecode;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(workers, r -> daemon(r, "detector-prep-" + n.incrementAndGet()));
         // the coordinator waits on the workers, so it must not be one of them
@@ -62,6 +69,7 @@ final class BatchPreparer implements AutoCloseable {
         PreparedBatch.Outcome[] outcome = new PreparedBatch.Outcome[n];
         String[] reason = new String[n];
         RgbImage[] images = new RgbImage[n];
+        int[][] frameSizes = new int[n][];
         long[] jpegNanos = new long[n];
         long t0 = System.nanoTime();
         List<CompletableFuture<Void>> decodes = new ArrayList<>();
@@ -80,8 +88,8 @@ final class BatchPreparer implements AutoCloseable {
                         reason[i] = "live frame " + age + " ms old at batch start, above max-age-ms " + maxAgeMs;
                     } else {
                         int k = i;
-                        decodes.add(CompletableFuture.runAsync(() -> decode(in, k, outcome, reason, images,
-                                jpegNanos), workers));
+                        decodes.add(CompletableFuture.runAsync(() -> decode(in, k, size, outcome, reason, images,
+                                frameSizes, jpegNanos), workers));
                     }
                 }
             }
@@ -111,26 +119,51 @@ final class BatchPreparer implements AutoCloseable {
         long t2 = System.nanoTime();
         List<PreparedBatch.Slot> slots = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            slots.add(new PreparedBatch.Slot(items.get(i), outcome[i], index[i], images[i], reason[i],
-                    jpegNanos[i] / 1e6f, preNanos[i] / 1e6f));
+            int[] fs = frameSizes[i];
+            slots.add(new PreparedBatch.Slot(items.get(i), outcome[i], index[i], images[i],
+                    fs == null ? 0 : fs[0], fs == null ? 0 : fs[1], reason[i], jpegNanos[i] / 1e6f,
+                    preNanos[i] / 1e6f));
         }
         return new PreparedBatch(slots, size, input, runCount, startMs, t1 - t0, t2 - t1);
     }
 
-    private static void decode(Incoming in, int i, PreparedBatch.Outcome[] outcome, String[] reason,
-                               RgbImage[] images, long[] jpegNanos) {
+    private void decode(Incoming in, int i, int size, PreparedBatch.Outcome[] outcome, String[] reason,
+                        RgbImage[] images, int[][] frameSizes, long[] jpegNanos) {
         long s = System.nanoTime();
         try {
             ByteBuffer img = in.frame().getImage().duplicate();
             byte[] bytes = new byte[img.remaining()];
             img.get(bytes);
-            images[i] = OpenCvImages.decode(bytes, in.where());
+            JpegScaling.Size header = scaledDecode ? JpegScaling.size(bytes) : null;
+            int reduction = header == null ? 1 : JpegScaling.reduction(header.width(), header.height(), size, size);
+            RgbImage decoded = OpenCvImages.decode(bytes, in.where(), reduction);
+            images[i] = decoded;
+            frameSizes[i] = frameSize(decoded, header, reduction);
             outcome[i] = PreparedBatch.Outcome.RUN;
         } catch (RuntimeException e) {
             outcome[i] = PreparedBatch.Outcome.BAD_IMAGE;
             reason[i] = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         jpegNanos[i] = System.nanoTime() - s;
+    }
+
+    /**
+     * The frame's own size, which boxes are given in: the header's for a reduced decode (turned when the decoder
+     * applied an EXIF rotation), else the decoded image's.
+     */
+    static int[] frameSize(RgbImage decoded, JpegScaling.Size header, int reduction) {
+        if (reduction == 1 || header == null) {
+            return new int[]{decoded.width(), decoded.height()};
+        }
+        int rw = JpegScaling.reducedSize(header.width(), reduction);
+        int rh = JpegScaling.reducedSize(header.height(), reduction);
+        if (decoded.width() == rw && decoded.height() == rh) {
+            return new int[]{header.width(), header.height()};
+        }
+        if (decoded.width() == rh && decoded.height() == rw) {
+            return new int[]{header.height(), header.width()};
+        }
+        return new int[]{decoded.width() * reduction, decoded.height() * reduction};
     }
 
     /** The batch's input buffer back to the pool, once inference has read it. */

@@ -69,6 +69,13 @@ public final class DetectConfig {
             "JPEG decode + preprocessing threads; 0 = one per core");
     public static final ConfigKey<String> PREPROCESS = ConfigKey.string("preprocess", "darknet",
             "darknet (exact letterbox; a face-api model's own padding) or opencv (faster resize)");
+    public static final ConfigKey<Boolean> REDUCED_DECODE = ConfigKey.bool("reduced-decode", true,
+            "decode JPEGs at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling) when the batch's input size is that much"
+                    + " smaller than the frame: a fraction of the decode cost, boxes still in frame pixels; false ="
+                    + " always decode full frames (darknet's exact letterbox of the whole frame)");
+    public static final ConfigKey<Boolean> ORT_SPINNING = ConfigKey.bool("ort-spinning", false,
+            "let ONNX Runtime's idle intra-op threads spin (busy-wait) for work; off leaves those cores to the JPEG"
+                    + " workers, which on few cores is faster end to end");
     public static final ConfigKey<Integer> MAX_BATCH = ConfigKey.integer("max-batch", 8, 1, 256,
             "most frames in one inference batch");
     public static final ConfigKey<Integer> MAX_WAIT_MS = ConfigKey.integer("max-wait-ms", 50, 0, 60_000,
@@ -94,7 +101,7 @@ public final class DetectConfig {
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("detect", List.of(BOOTSTRAP_SERVERS, FRAMES_TOPIC,
             DETECTIONS_TOPIC, DLQ_TOPIC, GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, MODEL, WEIGHTS, NAMES, TREE,
-            ANCHORS, DEVICE, THREADS, WORKERS, PREPROCESS, MAX_BATCH, MAX_WAIT_MS, RESOLUTION, LADDER,
+            ANCHORS, DEVICE, THREADS, WORKERS, PREPROCESS, REDUCED_DECODE, ORT_SPINNING, MAX_BATCH, MAX_WAIT_MS, RESOLUTION, LADDER,
             LATENCY_BUDGET_MS, MAX_AGE_MS, THRESH, HIER, NMS, HIER_MODE, HTTP_PORT, HTTP_HOST, STARTUP_TIMEOUT_MS,
             REPLICATION), List.of("kafka."));
 

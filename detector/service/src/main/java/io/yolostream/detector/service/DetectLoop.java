@@ -8,6 +8,7 @@ import io.yolostream.detector.batch.Batcher;
 import io.yolostream.detector.batch.CostModel;
 import io.yolostream.detector.batch.ResolutionPolicy;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -33,14 +34,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The consumer loop: poll → batcher → (worker pool) JPEG decode + letterbox → inference → one transaction per batch
- * holding its detection records, DLQ records and consumed offsets (EOS v2). Batch k+1 is prepared while batch k
- * infers. On a rebalance or an aborted transaction every polled-but-uncommitted record is dropped and its partition
- * sought back, so the partition's owner reads it again from the committed offset: nothing lost, nothing twice.
+ * holding its detection records, DLQ records and consumed offsets (EOS v2). Three batches are in the air at once:
+ * batch k+1 is prepared while batch k infers and batch k-1's transaction commits on the committer thread (a commit
+ * is round trips to the broker, which would otherwise leave the model idle). At most one transaction is open; the
+ * next one starts only after the previous one committed. On a rebalance or an aborted transaction every
+ * polled-but-uncommitted record is dropped and its partition sought back, so the partition's owner reads it again
+ * from the committed offset: nothing lost, nothing twice.
  */
 final class DetectLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DetectLoop.class);
@@ -62,6 +68,11 @@ final class DetectLoop implements Runnable {
     private volatile boolean stopped;
     private volatile Throwable failure;
     private CompletableFuture<PreparedBatch> inFlight;
+    /** The transaction being committed on {@link #committer}: true = committed, false = aborted. */
+    private CompletableFuture<Boolean> committing;
+    /** First offset per partition of the batch in {@link #committing}: where to seek back should it abort. */
+    private Map<TopicPartition, Long> committingFirst = Map.of();
+    private final ExecutorService committer;
     private long lag;
 
     DetectLoop(DetectConfig config, YoloDetector detector, DetectionRecords factory, DetectMetrics metrics,
@@ -79,6 +90,11 @@ final class DetectLoop implements Runnable {
         this.batcher = new Batcher<>(config.get(DetectConfig.MAX_BATCH), config.get(DetectConfig.MAX_WAIT_MS));
         this.detectionsTopic = config.get(DetectConfig.DETECTIONS_TOPIC);
         this.dlqTopic = config.get(DetectConfig.DLQ_TOPIC);
+        this.committer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "detector-commit");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -99,6 +115,12 @@ final class DetectLoop implements Runnable {
             failure = t;
             LOG.error("detector loop stopped: " + t.getMessage(), t);
         } finally {
+            committer.shutdown(); // after a failure a commit may still be running: let it end before the producer closes
+            try {
+                committer.awaitTermination(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             stopped = true;
         }
     }
@@ -122,6 +144,9 @@ final class DetectLoop implements Runnable {
     }
 
     private void step() throws InterruptedException {
+        if (committing != null && committing.isDone()) {
+            awaitCommit(); // an abort must rewind now, not when the next batch happens to come
+        }
         long wait = inFlight != null ? 0 : Math.min(100, batcher.timeUntilDue(now()));
         ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(wait));
         long now = now();
@@ -188,7 +213,7 @@ final class DetectLoop implements Runnable {
                 long t0 = System.nanoTime();
                 FloatBuffer out = detector.infer(b.input(), b.runCount(), b.size(), b.size());
                 long t1 = System.nanoTime();
-                found = detector.decode(out, b.images(), b.size(), b.size());
+                found = detector.decode(out, b.frameWidths(), b.frameHeights(), b.size(), b.size());
                 long t2 = System.nanoTime();
                 costs.record(b.runCount(), b.size(), (t2 - t0) / 1e6);
                 metrics.batch(b.runCount(), b.size());
@@ -200,17 +225,58 @@ final class DetectLoop implements Runnable {
             }
         }
         BatchOutput out = BatchOutput.of(b, found, inferMs, decodeMs, factory, detectionsTopic, dlqTopic);
-        commit(out);
+        // the consumer is not thread-safe: its group metadata is read here, on the loop thread
+        ConsumerGroupMetadata group = consumer.groupMetadata();
+        if (!awaitCommit()) {
+            return; // the previous transaction aborted: this batch was sought back with it
+        }
+        Map<TopicPartition, Long> first = new HashMap<>();
+        b.slots().forEach(s -> first.merge(s.in().partition(), s.in().record().offset(), Math::min));
+        committingFirst = first;
+        committing = CompletableFuture.supplyAsync(() -> commit(out, group), committer);
     }
 
-    private void commit(BatchOutput out) {
+    /**
+     * Waits for the transaction on the committer thread, if any. When it aborted, every polled-but-uncommitted record
+     * is dropped and the partitions are sought back to their committed offsets.
+     *
+     * @return false when it aborted
+     */
+    private boolean awaitCommit() {
+        Boolean ok = joinCommit();
+        if (ok == null || ok) {
+            return true;
+        }
+        rewindToCommitted();
+        return false;
+    }
+
+    /** Waits for the transaction in flight: null when there was none, else whether it committed. */
+    private Boolean joinCommit() {
+        if (committing == null) {
+            return null;
+        }
+        try {
+            return committing.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r; // fatal (fenced, authorization): the loop stops
+            }
+            throw e;
+        } finally {
+            committing = null;
+        }
+    }
+
+    /** Runs on the committer thread; true when committed, false when aborted (the loop then reads again). */
+    private boolean commit(BatchOutput out, ConsumerGroupMetadata group) {
         long t0 = System.nanoTime();
         try {
             producer.beginTransaction();
             for (BatchOutput.Out o : out.records) {
                 producer.send(o.record());
             }
-            producer.sendOffsetsToTransaction(out.offsets, consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(out.offsets, group);
             producer.commitTransaction();
         } catch (ProducerFencedException e) {
             throw new DetectException("transactional id " + config.transactionalId() + ": expected to own it, found"
@@ -223,8 +289,7 @@ final class DetectLoop implements Runnable {
             metrics.error("transaction");
             metrics.aborted();
             producer.abortTransaction();
-            rewindToCommitted();
-            return;
+            return false;
         }
         metrics.transactionNanos(System.nanoTime() - t0);
         for (BatchOutput.Out o : out.records) {
@@ -234,6 +299,7 @@ final class DetectLoop implements Runnable {
                 metrics.error(o.record().topic().equals(dlqTopic) ? "dead-letter" : "other");
             }
         }
+        return true;
     }
 
     /** Drops every polled-but-uncommitted record; returns the first dropped offset per partition. */
@@ -283,13 +349,16 @@ final class DetectLoop implements Runnable {
             inFlight = null;
             runAndCommit(b);
         }
+        awaitCommit(); // an abort here leaves the records to the partitions' next owner
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            // no transaction is open during poll; what is pending belongs to the committed offsets' next reader
+            // the transaction in flight ends before the partitions go: its offsets are the next owner's start
+            Map<TopicPartition, Long> aborted = Boolean.FALSE.equals(joinCommit()) ? committingFirst : Map.of();
             Map<TopicPartition, Long> first = dropPending();
+            aborted.forEach((tp, offset) -> first.merge(tp, offset, Math::min));
             Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
             kept.removeAll(revoked);
             first.forEach((tp, offset) -> {

@@ -59,8 +59,9 @@ public final class DetectService implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             ModelSource source = config.modelSource();
-            detector = onLargeStack("detector-model-open", () -> YoloDetector.open(source, config.device(),
-                    config.get(DetectConfig.THREADS), config.preprocessor(), config.decodeOptions(), null));
+            detector = onLargeStack("detector-model-open", () -> YoloDetector.builder(source).device(config.device())
+                    .threads(config.get(DetectConfig.THREADS)).spinning(config.get(DetectConfig.ORT_SPINNING))
+                    .preprocessor(config.preprocessor()).decode(config.decodeOptions()).open());
             opened.add(detector);
             modelId = DetectionRecords.modelId(detector.info(), onnxBytesIfNeeded(config, detector));
             KafkaSetup.checkAndCreateTopics(config);
@@ -75,7 +76,8 @@ public final class DetectService implements AutoCloseable {
                 return null;
             });
             // The detector's: the model's metadata may have replaced the configured one (face-api models).
-            preparer = new BatchPreparer(detector.preprocessor(), config.workers(), config.get(DetectConfig.MAX_AGE_MS));
+            preparer = new BatchPreparer(detector.preprocessor(), config.workers(), config.get(DetectConfig.MAX_AGE_MS),
+                    config.get(DetectConfig.REDUCED_DECODE));
             opened.add(preparer);
             producer = KafkaSetup.producer(config);
             opened.add(producer);

@@ -18,13 +18,22 @@ record PreparedBatch(List<Slot> slots, int size, FloatBuffer input, int runCount
 
     /**
      * @param index  position in the input for RUN slots, else -1
-     * @param image  the decoded image of a RUN slot (its size is needed to map boxes back), else null
+     * @param image  the decoded image of a RUN slot, possibly at a reduced scale, else null
+     * @param frameWidth  the frame's width in pixels (boxes are mapped back to it), 0 unless RUN
+     * @param frameHeight the frame's height in pixels, 0 unless RUN
      * @param reason why, for STALE, BAD_IMAGE and UNREADABLE
      */
-    record Slot(Incoming in, Outcome outcome, int index, RgbImage image, String reason, float jpegMs, float preMs) {
+    record Slot(Incoming in, Outcome outcome, int index, RgbImage image, int frameWidth, int frameHeight,
+                String reason, float jpegMs, float preMs) {
     }
 
-    List<RgbImage> images() {
-        return slots.stream().filter(s -> s.outcome() == Outcome.RUN).map(Slot::image).toList();
+    /** The RUN slots' frame widths, in input order. */
+    int[] frameWidths() {
+        return slots.stream().filter(s -> s.outcome() == Outcome.RUN).mapToInt(Slot::frameWidth).toArray();
+    }
+
+    /** The RUN slots' frame heights, in input order. */
+    int[] frameHeights() {
+        return slots.stream().filter(s -> s.outcome() == Outcome.RUN).mapToInt(Slot::frameHeight).toArray();
     }
 }

@@ -1,0 +1,71 @@
+package io.yolostream.deploy.bench;
+
+import io.yolostream.detector.ModelSource;
+import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.opencv.OpenCvImages;
+import io.yolostream.detector.opencv.Preprocessors;
+import io.yolostream.detector.preprocess.RgbImage;
+import io.yolostream.detector.runtime.Device;
+import io.yolostream.ingest.source.EncodedFrame;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The model core alone, measured as {@code yolostream bench} measures it, so that bench-pipeline can put its
+ * end-to-end frames/s next to it from the same run: letterbox + inference + region decoding of frames already
+ * decoded to RGB (the clip's own frames), one batch at a time at a fixed size, the median of the timed runs. The
+ * detector is opened like bench's (ONNX Runtime's defaults, spinning included) and closed after the model's runs.
+ */
+public final class CoreBench implements AutoCloseable {
+    private final YoloDetector detector;
+    private final List<RgbImage> images;
+    private final int warmup;
+    private final int iterations;
+
+    /**
+     * @param frames     the clip; the first {@code batch} distinct frames are decoded (full size) once
+     * @param device     as the detect service's {@code device} key
+     * @param threads    ONNX Runtime threads, 0 = one per core
+     * @param preprocess as the {@code preprocess} key
+     */
+    public CoreBench(Path model, String device, int threads, String preprocess, List<EncodedFrame> frames, int batch,
+                     int warmup, int iterations) {
+        if (batch < 1 || warmup < 0 || iterations < 1) {
+            throw new IllegalArgumentException("core bench: expected batch >= 1, warm-up >= 0, iterations >= 1,"
+                    + " found " + batch + ", " + warmup + ", " + iterations);
+        }
+        this.warmup = warmup;
+        this.iterations = iterations;
+        List<RgbImage> decoded = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            EncodedFrame f = frames.get(i % frames.size());
+            decoded.add(OpenCvImages.decode(f.jpeg(), "clip frame " + (i % frames.size())));
+        }
+        this.images = List.copyOf(decoded);
+        this.detector = YoloDetector.builder(ModelSource.onnx(model)).device(Device.parse(device)).threads(threads)
+                .preprocessor(Preprocessors.byName(preprocess)).decode(DecodeOptions.DEFAULTS).open();
+    }
+
+    /** Frames/s at {@code size}: batch / median(preprocess + inference + decode) over the timed runs. */
+    public double framesPerSecond(int size) {
+        for (int i = 0; i < warmup; i++) {
+            detector.detect(images, size, size);
+        }
+        double[] ms = new double[iterations];
+        for (int i = 0; i < iterations; i++) {
+            ms[i] = detector.detect(images, size, size).timings().totalNanos() / 1e6;
+        }
+        Arrays.sort(ms);
+        double median = iterations % 2 == 1 ? ms[iterations / 2] : (ms[iterations / 2 - 1] + ms[iterations / 2]) / 2;
+        return images.size() * 1000.0 / median;
+    }
+
+    @Override
+    public void close() {
+        detector.close();
+    }
+}

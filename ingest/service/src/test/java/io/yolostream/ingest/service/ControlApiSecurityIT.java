@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yolostream.config.ConfigException;
+import io.yolostream.http.testkit.ProbeTable;
 import io.yolostream.http.testkit.RawHttp;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.junit.jupiter.api.AfterEach;
@@ -190,6 +191,17 @@ class ControlApiSecurityIT {
         assertEquals(400, RawHttp.request(port, "POST", "/cameras", "{\"id\":\"n\",\"url\":\"rtsp://h/s\",\"x\":1}",
                 BEARER, TYPE).status());
         assertEquals(List.of("other"), ids());
+    }
+
+    @Test
+    void theDocumentedProbesGetTheDocumentedAnswers() throws IOException {
+        assertEquals(201, create("demo").status());
+        assertEquals(201, create("other").status());
+        int probes = ProbeTable.check("ingest", port, TOKEN);
+        assertTrue(probes >= 20, "the table of docs/security.md has the ingest probes: " + probes);
+        assertEquals(List.of("demo", "other"), ids(), "every probe was refused: nothing added, deleted or replaced");
+        assertEquals("rtsp://127.0.0.1:1/other", JSON.readTree(RawHttp.get(port, "/cameras/other", BEARER).body())
+                .get("url").asText());
     }
 
     @Test

@@ -112,7 +112,11 @@ class RunSecurityIT {
         return JSON.readTree(a.body()).findValuesAsText("id");
     }
 
-    private static String read(Path log) throws IOException {
-        return Files.exists(log) ? Files.readString(log) : "";
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -123,7 +123,8 @@ public final class HttpApi implements AutoCloseable {
 
         /**
          * Browsers may log in: a {@code ?token=} link or the login form (on {@link Access#PAGE} routes) sets an
-         * HttpOnly, SameSite=Strict cookie that stands for the token on every protected GET.
+         * HttpOnly, SameSite=Lax cookie that stands for the token on every protected GET (Lax: the link also works
+         * when clicked on another site's page; no cross-site subresource or write request carries it).
          */
         public Builder browserLogin() {
             this.browserLogin = true;
@@ -503,7 +504,7 @@ public final class HttpApi implements AutoCloseable {
             if (given != null && Tokens.matches(token, given)) {
                 // the link's token becomes the cookie; the redirect takes it out of the address bar and history
                 call.redirect(303, withoutToken(head), Map.of("Set-Cookie", cookieName + "="
-                        + Tokens.cookieValue(token) + "; Path=/; HttpOnly; SameSite=Strict"));
+                        + Tokens.cookieValue(token) + "; Path=/; HttpOnly; SameSite=Lax"));
                 return false;
             }
             if (route.access() == Access.PAGE) {

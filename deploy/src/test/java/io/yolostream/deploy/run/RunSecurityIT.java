@@ -46,7 +46,7 @@ class RunSecurityIT {
         cmd.addAll(model.flags());
         Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 assertTrue(run.isAlive(), () -> "run exited: " + read(log));
                 return LIVE.matcher(read(log)).find() && TOKEN_FILE.matcher(read(log)).find();
             });

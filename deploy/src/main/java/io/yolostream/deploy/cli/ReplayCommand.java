@@ -2,7 +2,9 @@ package io.yolostream.deploy.cli;
 
 import io.yolostream.deploy.run.AllInOne;
 import io.yolostream.deploy.run.ReplayRun;
+import io.yolostream.deploy.run.RunConsole;
 import io.yolostream.deploy.run.RunSetup;
+import io.yolostream.http.Tokens;
 import io.yolostream.ingest.IngestException;
 import io.yolostream.ingest.service.IngestConfig;
 import io.yolostream.ingest.source.CameraSpec;
@@ -72,8 +74,9 @@ final class ReplayCommand implements Callable<Integer> {
     PipelineOptions pipeline;
 
     @Option(names = "--port-base", defaultValue = "0", paramLabel = "PORT",
-            description = "HTTP ports: ingest API on PORT, detector on PORT+1, sinks on PORT+2; 0 = any free ones. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "HTTP ports, all on 127.0.0.1: ingest API on PORT, detector on PORT+1, sinks and the live "
+                    + "view on PORT+2; 0 = any free ones (the banner prints the live view's link with this start's "
+                    + "token, also written to DATA-DIR/replay.token). Default: ${DEFAULT-VALUE}.")
     int portBase;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -120,9 +123,16 @@ final class ReplayCommand implements Callable<Integer> {
         // with ids of its own, next to a running all-in-one or detectors, without fencing them.
         boolean embedded = pipeline.bootstrapServers == null;
         String instanceId = embedded ? "all-in-one" : "replay-" + ProcessHandle.current().pid();
+        String token = Tokens.generate();
+        Path tokenFile = setup.dataDir().resolve(TOKEN_FILE);
+        Tokens.write(tokenFile, token);
         try (AllInOne all = new AllInOne(setup.dataDir(), Map.of(), setup.modelFlags(),
-                pipeline.sinksFlags(setup), pipeline.bootstrapServers, pipeline.kafkaPort, portBase, instanceId, embedded)) {
+                pipeline.sinksFlags(setup), pipeline.bootstrapServers, pipeline.kafkaPort, portBase, token, instanceId,
+                embedded)) {
             banner(out, all, setup, camera);
+            out.printf(Locale.ROOT, "  live view    %s%n", RunConsole.liveViewLink(all.sinksPort(), token));
+            out.printf(Locale.ROOT, "  token        %s (new each start)%n", tokenFile);
+            out.flush();
             ReplayRun run = new ReplayRun(all, camera, pace, ingest.sourceOptions(), out(),
                     Duration.ofSeconds(Math.max(0, sinksWait)));
             running[0] = run;
@@ -140,6 +150,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    /** The file in the data dir that holds this replay's token (run's is another, so both can share a dir). */
+    static final String TOKEN_FILE = "replay.token";
 
     private Path out() {
         return out.toAbsolutePath().normalize();

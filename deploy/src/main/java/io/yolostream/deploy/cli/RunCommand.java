@@ -3,6 +3,7 @@ package io.yolostream.deploy.cli;
 import io.yolostream.deploy.run.AllInOne;
 import io.yolostream.deploy.run.RunConsole;
 import io.yolostream.deploy.run.RunSetup;
+import io.yolostream.http.Tokens;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,8 +43,9 @@ final class RunCommand implements Callable<Integer> {
     PipelineOptions pipeline;
 
     @Option(names = "--port-base", defaultValue = "8081", paramLabel = "PORT",
-            description = "HTTP ports: ingest API on PORT, detector on PORT+1, sinks and the live view "
-                    + "(http://127.0.0.1:PORT+2/) on PORT+2. Default: ${DEFAULT-VALUE}.")
+            description = "HTTP ports, all on 127.0.0.1: ingest API on PORT, detector on PORT+1, sinks and the live "
+                    + "view on PORT+2 (the banner prints its link with this start's token, also written to "
+                    + "DATA-DIR/run.token). Default: ${DEFAULT-VALUE}.")
     int portBase;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -70,10 +72,14 @@ final class RunCommand implements Callable<Integer> {
             }
         }, "run-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // a new token each start: the live view's link and the ingest API's bearer token, also in a file for scripts
+        String token = Tokens.generate();
+        Path tokenFile = setup.dataDir().resolve(RunConsole.TOKEN_FILE);
+        Tokens.write(tokenFile, token);
         try (AllInOne all = new AllInOne(setup.dataDir(), setup.cameras(), setup.modelFlags(),
-                pipeline.sinksFlags(setup), pipeline.bootstrapServers, pipeline.kafkaPort, portBase);
+                pipeline.sinksFlags(setup), pipeline.bootstrapServers, pipeline.kafkaPort, portBase, token);
              RunConsole console = new RunConsole(all, out)) {
-            console.banner(setup);
+            console.banner(setup, token, tokenFile);
             boolean timedOut = duration > 0 ? !stop.await(duration, TimeUnit.SECONDS) : awaitForever(stop);
             out.println(timedOut ? "stopping after " + duration + " s" : "stopping");
             out.flush();

@@ -41,10 +41,12 @@ public final class AllInOne implements AutoCloseable {
      * @param sinksFlags sinks flags (subscribe, tree, names, map)
      * @param bootstrap  an existing cluster, or null for the embedded broker in {@code dataDir/kafka}
      * @param portBase   ingest API on portBase, detector on +1, sinks on +2; 0 = any free ports
+     * @param token      the ingest API's token and the live view's viewer token (one per start; see
+     *                   {@link io.yolostream.http.Tokens})
      */
     public AllInOne(Path dataDir, Map<String, String> cameras, Map<String, String> model,
-                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase) {
-        this(dataDir, cameras, model, sinksFlags, bootstrap, kafkaPort, portBase, "all-in-one", true);
+                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase, String token) {
+        this(dataDir, cameras, model, sinksFlags, bootstrap, kafkaPort, portBase, token, "all-in-one", true);
     }
 
     /**
@@ -55,8 +57,8 @@ public final class AllInOne implements AutoCloseable {
      *                         whose partitions would stay assigned to it for a session timeout after it leaves
      */
     public AllInOne(Path dataDir, Map<String, String> cameras, Map<String, String> model,
-                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase, String instanceId,
-                    boolean staticMembership) {
+                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase, String token,
+                    String instanceId, boolean staticMembership) {
         EmbeddedKafka b = null;
         IngestService in = null;
         DetectService det = null;
@@ -70,7 +72,7 @@ public final class AllInOne implements AutoCloseable {
             cameras.forEach((id, url) -> ingestFile.setProperty("camera." + id + ".url", url));
             in = new IngestService(IngestConfig.resolve(ingestFile, Map.of(), Map.of(
                     "bootstrap-servers", bootstrap, "http-port", Integer.toString(port(portBase, 0)),
-                    "http-host", "127.0.0.1")));
+                    "http-host", "127.0.0.1", "api-token", token)));
             Map<String, String> detectFlags = new LinkedHashMap<>(model);
             detectFlags.put("bootstrap-servers", bootstrap);
             detectFlags.put("http-port", Integer.toString(port(portBase, 1)));
@@ -85,6 +87,7 @@ public final class AllInOne implements AutoCloseable {
             sf.put("bootstrap-servers", bootstrap);
             sf.put("http-port", Integer.toString(port(portBase, 2)));
             sf.put("http-host", "127.0.0.1");
+            sf.put("viewer-token", token);
             sf.put("state-dir", dataDir.resolve("sinks-state").toString());
             this.sinks = new SinksService(SinksConfig.resolve(
                     staticMembership ? staticMember(instanceId + "-sinks") : new Properties(), Map.of(), sf));

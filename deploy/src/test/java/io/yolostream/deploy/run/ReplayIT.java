@@ -59,6 +59,14 @@ class ReplayIT {
         assertTrue(console.contains("replayed camera street_cam"), console);
         assertTrue(console.contains("objects"), console);
         assertFalse(console.contains("had not caught up"), console);
+        // this replay's token: in the live view's link, and in a file for its owner only
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile(
+                "live view\\s+http://127\\.0\\.0\\.1:\\d+/\\?token=([A-Za-z0-9_-]{43})").matcher(console);
+        assertTrue(link.find(), console);
+        Path tokenFile = data.resolve("replay.token");
+        assertEquals(link.group(1), Files.readString(tokenFile).strip());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(tokenFile)));
 
         // the JSON Lines file: one line per frame, in frame order, one session
         ObjectMapper json = new ObjectMapper();

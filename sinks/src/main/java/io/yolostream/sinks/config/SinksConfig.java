@@ -5,6 +5,7 @@ import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
 import io.yolostream.config.ServiceKeys;
+import io.yolostream.http.Binding;
 import io.yolostream.sinks.hierarchy.Hierarchy;
 import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.hierarchy.Subscriptions;
@@ -76,6 +77,13 @@ public final class SinksConfig {
             "how late (capture time) a record may arrive and still count; windows are written after end + grace");
     public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort(8083, "/counts, /metrics and /health");
     public static final ConfigKey<String> HTTP_HOST = ServiceKeys.HTTP_HOST;
+    public static final ConfigKey<String> VIEWER_TOKEN = ServiceKeys.httpToken("viewer-token",
+            "the live view and the JSON API (/, /cameras/..., /api/..., /counts): Authorization: Bearer, or the "
+                    + "login cookie of a ?token= link or the login form");
+    public static final ConfigKey<Integer> LIVE_MAX_VIEWERS = ConfigKey.integer("live-max-viewers", 32, 1, 1024,
+            "MJPEG streams open at once at most, all cameras together (each holds a thread); more get 503");
+    public static final ConfigKey<Integer> LIVE_MAX_VIEWERS_PER_CAMERA = ConfigKey.integer(
+            "live-max-viewers-per-camera", 8, 1, 1024, "MJPEG streams of one camera open at once at most; more get 503");
     public static final ConfigKey<String> ADVERTISED_HOST = ConfigKey.string("advertised-host", "",
             "host other instances reach this one's /counts at (application.server; default: the host name)");
     public static final ConfigKey<String> STATE_DIR = ConfigKey.string("state-dir", "",
@@ -90,7 +98,8 @@ public final class SinksConfig {
     public static final ConfigSchema SCHEMA = new ConfigSchema("sinks", List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
             DETECTIONS_TOPIC, TOPIC_PREFIX, COUNTS_TOPIC, JSON_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, FRAMES_TOPIC,
             ANNOTATED_TOPIC, ANNOTATE_CAMERAS, ANNOTATE_WINDOW, WATCH_TTL, SNAPSHOT_DIR, SNAPSHOT_WINDOW, SUBSCRIBE,
-            TREE, NAMES, MAP, WINDOW, GRACE, HTTP_PORT, HTTP_HOST, ADVERTISED_HOST, STATE_DIR, THREADS, COMMIT_INTERVAL_MS,
+            TREE, NAMES, MAP, WINDOW, GRACE, HTTP_PORT, HTTP_HOST, VIEWER_TOKEN, LIVE_MAX_VIEWERS,
+            LIVE_MAX_VIEWERS_PER_CAMERA, ADVERTISED_HOST, STATE_DIR, THREADS, COMMIT_INTERVAL_MS,
             REPLICATION, STARTUP_TIMEOUT_MS), List.of("kafka."));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
@@ -153,6 +162,11 @@ public final class SinksConfig {
         Hierarchy hierarchy = Hierarchy.load(values.get(TREE), values.get(NAMES), values.get(MAP), problems);
         List<Subscription> subs = Subscriptions.resolve(Arrays.asList(values.get(SUBSCRIBE).split(",")), hierarchy,
                 prefix, own, problems);
+        String binding = Binding.problem(SCHEMA.service(), HTTP_HOST, values.get(HTTP_HOST), VIEWER_TOKEN,
+                values.get(VIEWER_TOKEN));
+        if (binding != null) {
+            problems.add(binding);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException("sinks configuration has " + problems.size() + " problem"
                     + (problems.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", problems));

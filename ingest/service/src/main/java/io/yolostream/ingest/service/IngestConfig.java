@@ -5,6 +5,7 @@ import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
 import io.yolostream.config.ServiceKeys;
+import io.yolostream.http.Binding;
 import io.yolostream.ingest.IngestException;
 import io.yolostream.ingest.publish.PublisherConfig;
 import io.yolostream.ingest.source.CameraSpec;
@@ -34,8 +35,8 @@ public final class IngestConfig {
     public static final ConfigKey<Integer> REPLICATION = ServiceKeys.replicationFactor("the frames topic");
     public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort(8081, "the control API, /metrics and /health");
     public static final ConfigKey<String> HTTP_HOST = ServiceKeys.HTTP_HOST;
-    public static final ConfigKey<String> API_TOKEN = ConfigKey.secret("api-token",
-            "bearer token required by the control API's camera routes (none = open)");
+    public static final ConfigKey<String> API_TOKEN = ServiceKeys.httpToken("api-token",
+            "the control API's camera routes (Authorization: Bearer)");
     public static final ConfigKey<Integer> QUEUE_CAPACITY = ConfigKey.integer("queue-capacity", 50, 1, 100_000,
             "live frames queued per camera while Kafka is slow; beyond it the oldest are dropped and counted");
     public static final ConfigKey<Integer> RTSP_TIMEOUT_MS = ConfigKey.integer("rtsp-timeout-ms", 5000, 100, 600_000,
@@ -96,6 +97,11 @@ public final class IngestConfig {
             } catch (IngestException | NumberFormatException e) {
                 problems.add("camera " + cam.getKey() + ": " + e.getMessage());
             }
+        }
+        String binding = Binding.problem(SCHEMA.service(), HTTP_HOST, values.get(HTTP_HOST), API_TOKEN,
+                values.get(API_TOKEN));
+        if (binding != null) {
+            problems.add(binding);
         }
         if (!problems.isEmpty()) {
             throw new ConfigException("ingest configuration has " + problems.size() + " problem"

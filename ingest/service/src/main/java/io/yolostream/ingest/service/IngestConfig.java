@@ -53,6 +53,13 @@ public final class IngestConfig {
     public static final ConfigKey<Integer> DEFAULT_QUALITY = ConfigKey.integer("default-quality", 85, 1, 100,
             "JPEG quality unless the camera says otherwise");
 
+    public static final ConfigKey<Integer> FRAMES_RETENTION_MINUTES = ConfigKey.integer("frames-retention-minutes",
+            0, 0, Integer.MAX_VALUE, "how long the frames topic keeps frames (retention.ms), set on the topic;"
+                    + " 0 = the topic's own (the broker's default); the all-in-one sets 60");
+    public static final ConfigKey<Integer> FRAMES_RETENTION_MB = ConfigKey.integer("frames-retention-mb", 0, 0,
+            Integer.MAX_VALUE, "the most MiB the whole frames topic keeps (retention.bytes per partition = this /"
+                    + " partitions), set on the topic; 0 = the topic's own (unbounded by default); the all-in-one sets"
+                    + " 2048");
     // what a camera URL may be (docs/data-safety.md): the allowlist checked before ffmpeg opens anything
     public static final ConfigKey<String> CAMERA_SCHEMES = new ConfigKey<>(CameraUrlPolicy.SCHEMES_KEY, String.class,
             String.join(",", CameraUrlPolicy.DEFAULT_SCHEMES), "URL schemes cameras may use, comma-separated, among "
@@ -67,8 +74,8 @@ public final class IngestConfig {
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("ingest", List.of(BOOTSTRAP_SERVERS, TOPIC, PARTITIONS,
             REPLICATION, HTTP_PORT, HTTP_HOST, API_TOKEN, QUEUE_CAPACITY, RTSP_TIMEOUT_MS, BACKOFF_MAX_MS, DEFAULT_FPS,
-            DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT, DEFAULT_QUALITY, CAMERA_SCHEMES, CAMERA_FILE_DIRS,
-            CAMERA_ALLOW_LOCAL_HOSTS), List.of("camera.", "kafka."));
+            DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT, DEFAULT_QUALITY, FRAMES_RETENTION_MINUTES, FRAMES_RETENTION_MB,
+            CAMERA_SCHEMES, CAMERA_FILE_DIRS, CAMERA_ALLOW_LOCAL_HOSTS), List.of("camera.", "kafka."));
 
     private static final List<String> CAMERA_FIELDS = List.of("url", "fps", "max-width", "max-height", "quality");
 
@@ -186,7 +193,8 @@ public final class IngestConfig {
                 .withPartitions(get(PARTITIONS), get(REPLICATION).shortValue())
                 .withMaxFrameSize(maxW, maxH)
                 .withQueue(get(QUEUE_CAPACITY), PublisherConfig.defaults("x").maxInFlight())
-                .withClientOverrides(kafkaOverrides);
+                .withClientOverrides(kafkaOverrides)
+                .withRetention(get(FRAMES_RETENTION_MINUTES) * 60_000L, get(FRAMES_RETENTION_MB) * 1024L * 1024L);
     }
 
     public VideoSource.Options sourceOptions() {

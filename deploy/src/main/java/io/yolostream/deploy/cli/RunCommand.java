@@ -25,7 +25,11 @@ import java.util.concurrent.TimeUnit;
                         + "darknet's yolov2-tiny-voc with seeded random weights, and a banner says so); with no camera it "
                         + "plays a clip of the face model's photos (a generated clip with the fallback). With --bootstrap-servers it uses your Kafka "
                         + "cluster instead: that is how you grow past one machine (add brokers, and run more "
-                        + "`yolostream detect` instances in the same group)."},
+                        + "`yolostream detect` instances in the same group).",
+                "Disk stays bounded: the frames topic keeps 60 minutes or 2048 MiB (YOLOSTREAM_INGEST_FRAMES_RETENTION_"
+                        + "MINUTES / _MB), the broker's other topics a day or 256 MiB per partition. Cameras: rtsp/rtsps "
+                        + "URLs or video files; http(s)/rtmp(s) cameras need YOLOSTREAM_INGEST_CAMERA_SCHEMES (see "
+                        + "docs/data-safety.md)."},
         footer = {"", "Examples:",
                 "  yolostream run",
                 "  yolostream run --camera rtsp://user:pass@10.0.0.5/stream1 --camera parking.mp4 --model yolov2-voc",

@@ -27,6 +27,19 @@ import java.util.Properties;
  */
 public final class AllInOne implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
+    /** The frames topic's retention in the all-in-one unless YOLOSTREAM_INGEST_FRAMES_RETENTION_* say otherwise. */
+    public static final int FRAMES_RETENTION_MINUTES = 60;
+    public static final int FRAMES_RETENTION_MB = 2048;
+    /**
+     * The embedded broker's defaults for every other topic it holds (detections, annotated frames, counts, ...):
+     * a day or 256 MiB per partition, whichever comes first, in segments small enough for that to act; checked
+     * every 30 s (Kafka's default is 5 min). Compacted topics (state-store changelogs) keep their latest values.
+     */
+    public static final Map<String, String> BROKER_RETENTION = Map.of(
+            "log.retention.hours", "24",
+            "log.retention.bytes", String.valueOf(256L << 20),
+            "log.segment.bytes", String.valueOf(64L << 20),
+            "log.retention.check.interval.ms", "30000");
 
     private final EmbeddedKafka broker;
     private final String bootstrap;
@@ -65,12 +78,16 @@ public final class AllInOne implements AutoCloseable {
         String detTopic;
         try {
             if (bootstrap == null) {
-                b = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, Map.of());
+                b = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, BROKER_RETENTION);
                 bootstrap = b.bootstrapServers();
             }
+            // the all-in-one's defaults go where the environment (YOLOSTREAM_INGEST_*) can change them
             Properties ingestFile = new Properties();
+            ingestFile.setProperty(IngestConfig.FRAMES_RETENTION_MINUTES.name(),
+                    Integer.toString(FRAMES_RETENTION_MINUTES));
+            ingestFile.setProperty(IngestConfig.FRAMES_RETENTION_MB.name(), Integer.toString(FRAMES_RETENTION_MB));
             cameras.forEach((id, url) -> ingestFile.setProperty("camera." + id + ".url", url));
-            in = new IngestService(IngestConfig.resolve(ingestFile, Map.of(), Map.of(
+            in = new IngestService(IngestConfig.resolve(ingestFile, ingestEnvironment(), Map.of(
                     "bootstrap-servers", bootstrap, "http-port", Integer.toString(port(portBase, 0)),
                     "http-host", "127.0.0.1", "api-token", token)));
             Map<String, String> detectFlags = new LinkedHashMap<>(model);
@@ -109,6 +126,17 @@ public final class AllInOne implements AutoCloseable {
         this.detect = det;
         this.detectionsTopic = detTopic;
         LOG.info("all-in-one running on {}", bootstrap);
+    }
+
+    /** The YOLOSTREAM_INGEST_* variables (camera allowlist, retention, ...): flags above still win. */
+    private static Map<String, String> ingestEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("YOLOSTREAM_INGEST_")) {
+                env.put(k, v);
+            }
+        });
+        return env;
     }
 
     private static int port(int base, int offset) {

@@ -46,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -181,6 +182,7 @@ public final class ReplayRun {
                             }
                         }
                     }
+                    sink.committed = seen.size();
                     long expected = sink.endedFrames;
                     boolean replayDone = expected >= 0;
                     long now = System.nanoTime();
@@ -293,10 +295,18 @@ public final class ReplayRun {
         }
     }
 
-    /** Hands frames to the publisher; remembers the run's session id and, once acknowledged, its frame count. */
+    /**
+     * Hands frames to the publisher; remembers the run's session id and, once acknowledged, its frame count. It
+     * stays at most {@value #MAX_AHEAD} frames ahead of the committed detections: a replay at full speed cannot
+     * outrun the detector by more than the frames topic keeps (the all-in-one's retention), so none is deleted
+     * before it was detected, and the broker's disk is not filled by one replay.
+     */
     private static final class CountingSink implements FrameSink {
+        static final long MAX_AHEAD = 500;
         private final FramePublisher publisher;
         private final Map<String, Long> put = new ConcurrentHashMap<>();
+        private long putFrames;
+        volatile long committed;
         volatile String sessionId;
         volatile long endedFrames = -1;
 
@@ -317,9 +327,16 @@ public final class ReplayRun {
 
         @Override
         public void put(EncodedFrame frame) throws InterruptedException {
+            while (putFrames - committed >= MAX_AHEAD) {
+                LockSupport.parkNanos(this, 20_000_000L); // the run's thread counts committed records as they come
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("replay interrupted while the detector catches up");
+                }
+            }
             sessionId = frame.sessionId();
             put.merge(frame.cameraId(), 1L, Long::sum);
             publisher.put(frame);
+            putFrames++;
         }
 
         @Override

@@ -23,6 +23,7 @@ public final class RunConsole implements AutoCloseable {
     private final DetectionTail tail;
     private final ScheduledExecutorService status;
     private final Map<String, long[]> previous = new java.util.HashMap<>();
+    private long reportedSkipped;
 
     public RunConsole(AllInOne all, PrintWriter out) {
         this.all = all;
@@ -114,6 +115,12 @@ public final class RunConsole implements AutoCloseable {
                             (objects - before[1]) / (double) STATUS_EVERY_S,
                             s.source().lastError() != null && !s.source().connected()
                                     ? " (" + s.source().lastError() + ")" : "");
+                }
+                long skipped = tail.skipped();
+                if (skipped > reportedSkipped) {
+                    out.printf(Locale.ROOT, "[status] skipped %d detection record(s) the console could not read"
+                            + " (see the log); it goes on%n", skipped - reportedSkipped);
+                    reportedSkipped = skipped;
                 }
                 if (!all.detectorRunning()) {
                     out.println("[status] the detector stopped: see the log above");

@@ -90,6 +90,15 @@ class ReplayIT {
         // the broker again, on the same data: what the replay left in the topics
         try (EmbeddedKafka broker = new EmbeddedKafka(data.resolve("kafka"), 0, Map.of())) {
             String bootstrap = broker.bootstrapServers();
+            // the all-in-one's retention on the frames topic (docs/data-safety.md)
+            try (io.yolostream.kafka.TopicAdmin admin = io.yolostream.kafka.TopicAdmin.connect(bootstrap, Map.of(),
+                    30_000)) {
+                int partitions = admin.describe("frames").partitions().size();
+                assertEquals(String.valueOf(AllInOne.FRAMES_RETENTION_MINUTES * 60_000L),
+                        admin.config("frames", "retention.ms"));
+                assertEquals(String.valueOf(((long) AllInOne.FRAMES_RETENTION_MB << 20) / partitions),
+                        admin.config("frames", "retention.bytes"));
+            }
             Set<Long> frameSeqs = AllInOneKit.frames(bootstrap).stream()
                     .filter(f -> f.getSessionId().equals(session)).map(Frame::getSequence)
                     .collect(Collectors.toCollection(TreeSet::new));

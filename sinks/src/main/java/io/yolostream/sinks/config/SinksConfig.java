@@ -63,6 +63,10 @@ public final class SinksConfig {
             "directory of the snapshot sink: the best frame per camera, label and window as JPEG + JSON ('' = off)");
     public static final ConfigKey<String> SNAPSHOT_WINDOW = ConfigKey.string("snapshot-window", "1m",
             "tumbling window (capture time) of the snapshot sink, e.g. 30s, 1m, 1h");
+    public static final ConfigKey<String> SNAPSHOT_MAX_AGE = ConfigKey.string("snapshot-max-age", "7d",
+            "snapshots older than this are deleted (checked every 30 s), e.g. 12h, 7d; 0 = kept by age");
+    public static final ConfigKey<Integer> SNAPSHOT_MAX_MB = ConfigKey.integer("snapshot-max-mb", 1024, 0,
+            Integer.MAX_VALUE, "the most MiB the snapshot directory keeps: the oldest snapshots go first; 0 = no limit");
     public static final ConfigKey<String> SUBSCRIBE = ConfigKey.string("subscribe", "",
             "WordTree nodes to route, comma-separated names or WordNet ids (e.g. dog,animal,n02121620)");
     public static final ConfigKey<String> TREE = ConfigKey.string("tree", null,
@@ -97,10 +101,10 @@ public final class SinksConfig {
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("sinks", List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
             DETECTIONS_TOPIC, TOPIC_PREFIX, COUNTS_TOPIC, JSON_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, FRAMES_TOPIC,
-            ANNOTATED_TOPIC, ANNOTATE_CAMERAS, ANNOTATE_WINDOW, WATCH_TTL, SNAPSHOT_DIR, SNAPSHOT_WINDOW, SUBSCRIBE,
-            TREE, NAMES, MAP, WINDOW, GRACE, HTTP_PORT, HTTP_HOST, VIEWER_TOKEN, LIVE_MAX_VIEWERS,
-            LIVE_MAX_VIEWERS_PER_CAMERA, ADVERTISED_HOST, STATE_DIR, THREADS, COMMIT_INTERVAL_MS,
-            REPLICATION, STARTUP_TIMEOUT_MS), List.of("kafka."));
+            ANNOTATED_TOPIC, ANNOTATE_CAMERAS, ANNOTATE_WINDOW, WATCH_TTL, SNAPSHOT_DIR, SNAPSHOT_WINDOW,
+            SNAPSHOT_MAX_AGE, SNAPSHOT_MAX_MB, SUBSCRIBE, TREE, NAMES, MAP, WINDOW, GRACE, HTTP_PORT, HTTP_HOST,
+            VIEWER_TOKEN, LIVE_MAX_VIEWERS, LIVE_MAX_VIEWERS_PER_CAMERA, ADVERTISED_HOST, STATE_DIR, THREADS,
+            COMMIT_INTERVAL_MS, REPLICATION, STARTUP_TIMEOUT_MS), List.of("kafka."));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
@@ -113,6 +117,7 @@ public final class SinksConfig {
     private final Duration annotateWindow;
     private final Duration watchTtl;
     private final Duration snapshotWindow;
+    private final Duration snapshotMaxAge;
     private final AnnotatedCameras annotatedCameras;
 
     private SinksConfig(ResolvedConfig values, Map<String, Object> kafka, Hierarchy hierarchy,
@@ -126,6 +131,7 @@ public final class SinksConfig {
         this.annotateWindow = durations[2];
         this.watchTtl = durations[3];
         this.snapshotWindow = durations[4];
+        this.snapshotMaxAge = durations[5];
         this.annotatedCameras = annotatedCameras;
     }
 
@@ -139,7 +145,8 @@ public final class SinksConfig {
         Duration grace = duration(values.get(GRACE), GRACE, true, problems);
         Duration[] durations = {window, grace, duration(values.get(ANNOTATE_WINDOW), ANNOTATE_WINDOW, false, problems),
                 duration(values.get(WATCH_TTL), WATCH_TTL, false, problems),
-                duration(values.get(SNAPSHOT_WINDOW), SNAPSHOT_WINDOW, false, problems)};
+                duration(values.get(SNAPSHOT_WINDOW), SNAPSHOT_WINDOW, false, problems),
+                duration(values.get(SNAPSHOT_MAX_AGE), SNAPSHOT_MAX_AGE, true, problems)};
         AnnotatedCameras annotated = AnnotatedCameras.parse(values.get(ANNOTATE_CAMERAS), problems);
         Set<String> own = new LinkedHashSet<>();
         for (ConfigKey<String> k : List.of(DETECTIONS_TOPIC, COUNTS_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, JSON_TOPIC,
@@ -243,6 +250,16 @@ public final class SinksConfig {
 
     public Duration snapshotWindow() {
         return snapshotWindow;
+    }
+
+    /** Snapshots older than this are deleted; zero = kept by age. */
+    public Duration snapshotMaxAge() {
+        return snapshotMaxAge;
+    }
+
+    /** The most bytes the snapshot directory keeps; 0 = no limit. */
+    public long snapshotMaxBytes() {
+        return get(SNAPSHOT_MAX_MB) * 1024L * 1024L;
     }
 
     public AnnotatedCameras annotatedCameras() {

@@ -43,9 +43,13 @@ public record CameraSpec(String id, String url, double targetFps, int maxWidth, 
         }
     }
 
+    /** A network stream (or something that is not a file), not a video file. */
     public boolean isLive() {
-        return url.regionMatches(true, 0, "rtsp://", 0, 7) || url.regionMatches(true, 0, "rtsps://", 0, 8)
-                || url.regionMatches(true, 0, "http://", 0, 7) || url.regionMatches(true, 0, "https://", 0, 8);
+        try {
+            return !CameraUrl.parse(url).isFile();
+        } catch (IngestException e) {
+            return true;
+        }
     }
 
     public String maskedUrl() {

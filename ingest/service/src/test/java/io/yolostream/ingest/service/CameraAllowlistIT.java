@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CameraAllowlistIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TOKEN = "allowlist-token";
+    private static final String TOKEN = "allowlist-test-token";
 
     @TempDir
     Path dir;

@@ -163,7 +163,7 @@ public final class Hierarchy {
         if (h.map != null) {
             d.append(", ").append(h.map.source()).append(" (").append(h.map.size()).append(" classes")
                     .append(why != null ? "; " + why : "").append(')');
-        } else {
+        } else if (why != null) {
             d.append(", ").append(why);
         }
         h.description = d.toString();

@@ -43,9 +43,11 @@ import java.util.stream.Collectors;
                         + "yolov2-tiny-voc with seeded random weights, and a banner says so)."},
         footer = {"", "Examples:",
                 "  yolostream replay parking.mp4",
-                "  yolostream replay parking.mp4 --model yolov2-voc.onnx --subscribe car,person --out parking.jsonl",
+                "  yolostream replay parking.mp4 --model yolov2-voc --subscribe animal,person --out parking.jsonl",
+                "  yolostream replay parking.mp4 --model yolov2-tiny-voc.cfg --weights yolov2-tiny-voc.weights "
+                        + "--names voc.names --map voc --subscribe animal,\"motor vehicle\"",
                 "  yolostream replay gate.mkv --camera-id gate --fps 0 --speed 1 --model yolo9000.cfg "
-                        + "--weights yolo9000.weights --tree 9k.tree --names 9k.names --subscribe vehicle",
+                        + "--weights yolo9000.weights --subscribe dog,animal",
                 "  yolostream replay clip.mp4 --bootstrap-servers localhost:9092   # next to a running `yolostream run`"})
 final class ReplayCommand implements Callable<Integer> {
     @Spec
@@ -168,6 +170,7 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  model        %s%n", all.modelId());
         out.printf(Locale.ROOT, "  topics       frames -> %s -> %s%n", all.detectionsTopic(),
                 String.join(", ", all.sinkTopics()));
+        out.printf(Locale.ROOT, "  hierarchy    %s%n", all.hierarchy());
         if (setup.modelNote() != null) {
             out.println("  " + setup.modelNote());
         }
@@ -189,6 +192,11 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  detections   %s (one JSON line per frame)%n", r.out());
         out.printf(Locale.ROOT, "  topics       %s, %s%s%n", all.detectionsTopic(), String.join(", ", all.sinkTopics()),
                 r.sinksCaughtUp() ? "" : " (the sinks had not caught up: see the warning above)");
+        if (!r.routed().isEmpty()) {
+            out.printf(Locale.ROOT, "  routed       %s (records of this replay per hierarchy topic)%n",
+                    r.routed().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                            .collect(Collectors.joining(", ")));
+        }
         out.flush();
     }
 

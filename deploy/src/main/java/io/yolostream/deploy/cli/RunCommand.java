@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
         footer = {"", "Examples:",
                 "  yolostream run",
                 "  yolostream run --camera rtsp://user:pass@10.0.0.5/stream1 --camera parking.mp4 --model yolov2-voc",
-                "  yolostream run --model yolo9000.cfg --weights yolo9000.weights --tree 9k.tree --names 9k.names",
+                "  yolostream run --model yolov2-voc --subscribe animal,person      # VOC classes on the 9k WordTree",
+                "  yolostream run --model yolo9000.cfg --weights yolo9000.weights --subscribe dog,animal",
                 "  yolostream run --bootstrap-servers kafka1:9092 --camera rtsp://10.0.0.6/live --model yolov2.onnx"})
 final class RunCommand implements Callable<Integer> {
     @Spec

@@ -27,8 +27,8 @@ import java.util.concurrent.Callable;
                         + "http://HOST:PORT/?token=TOKEN or the login form); /metrics and /health stay open.",
                 "Configuration precedence: defaults < --config file < YOLOSTREAM_SINKS_* environment < flags."},
         footer = {"", "Examples:",
-                "  yolostream sinks --subscribe dog,animal --tree 9k.tree --names 9k.names",
-                "  yolostream sinks --subscribe dog,vehicle --tree 9k.tree --names 9k.names --map voc   # a VOC model",
+                "  yolostream sinks --map voc --subscribe animal,person          # a VOC model, on the shipped 9k tree",
+                "  yolostream sinks --tree 9k --subscribe dog,animal,n02958343   # YOLO9000",
                 "  yolostream sinks --annotate-cameras '*' --snapshot-dir /var/lib/yolostream/snapshots",
                 "  kcat -C -b localhost:9092 -t detections.json -X isolation.level=read_committed"})
 final class SinksCommand implements Callable<Integer> {

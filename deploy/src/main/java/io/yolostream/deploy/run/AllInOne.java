@@ -1,6 +1,7 @@
 package io.yolostream.deploy.run;
 
 import io.micrometer.core.instrument.Gauge;
+import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.service.DetectConfig;
 import io.yolostream.detector.service.DetectService;
 import io.yolostream.ingest.publish.FramePublisher;
@@ -9,6 +10,8 @@ import io.yolostream.ingest.service.IngestConfig;
 import io.yolostream.ingest.service.IngestService;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.hierarchy.ModelClasses;
+import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.service.SinksService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +54,8 @@ public final class AllInOne implements AutoCloseable {
     /**
      * @param cameras    camera id → URL or file (looped as a live camera)
      * @param model      model flags for the detector (model, weights, names, tree, thresh, ...)
-     * @param sinksFlags sinks flags (subscribe, tree, names, map)
+     * @param sinksFlags sinks flags (subscribe, map, map-tree, map-names, ...); the routing tree of a YOLO9000
+     *                   model and the map of a flat one follow from the model the detector opened
      * @param bootstrap  an existing cluster, or null for the embedded broker in {@code dataDir/kafka}
      * @param portBase   ingest API on portBase, detector on +1, sinks on +2; 0 = any free ports
      * @param token      the ingest API's token and the live view's viewer token (one per start; see
@@ -106,8 +110,11 @@ public final class AllInOne implements AutoCloseable {
             sf.put("http-host", "127.0.0.1");
             sf.put("viewer-token", token);
             sf.put("state-dir", dataDir.resolve("sinks-state").toString());
+            // the sinks know the model here: a YOLO9000 model's tree routes, a flat model's names pick the map
+            ModelInfo info = det.modelInfo();
             this.sinks = new SinksService(SinksConfig.resolve(
-                    staticMembership ? staticMember(instanceId + "-sinks") : new Properties(), Map.of(), sf));
+                    staticMembership ? staticMember(instanceId + "-sinks") : new Properties(), Map.of(), sf,
+                    new ModelClasses(info.name(), info.names(), info.tree())));
         } catch (RuntimeException e) {
             if (det != null) {
                 det.close();
@@ -177,6 +184,16 @@ public final class AllInOne implements AutoCloseable {
 
     public java.util.List<String> sinkTopics() {
         return sinks.config().outputTopics();
+    }
+
+    /** The hierarchy topics, one per subscription, in the order subscribed. */
+    public List<String> routedTopics() {
+        return sinks.config().subscriptions().stream().map(Subscription::topic).toList();
+    }
+
+    /** Which WordTree and map the sinks route on, and why (e.g. the map chosen from the model's names). */
+    public String hierarchy() {
+        return sinks.config().hierarchy().describe();
     }
 
     /** The ingest service's frame publisher (replays put their frames here). */

@@ -54,6 +54,7 @@ public final class RunConsole implements AutoCloseable {
             out.printf(Locale.ROOT, "  sinks        http://127.0.0.1:%d/counts?camera=ID&node=NAME  /metrics  /health%n",
                     all.sinksPort());
             out.printf(Locale.ROOT, "               %s%n", String.join(", ", all.sinkTopics()));
+            out.printf(Locale.ROOT, "  hierarchy    %s%n", all.hierarchy());
             out.printf(Locale.ROOT,
                     "  live view    %s  (cameras, annotated video, detections, counts)%n",
                     liveViewLink(all.sinksPort(), token));

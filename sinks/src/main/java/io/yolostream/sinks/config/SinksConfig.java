@@ -7,6 +7,7 @@ import io.yolostream.config.ResolvedConfig;
 import io.yolostream.config.ServiceKeys;
 import io.yolostream.http.Binding;
 import io.yolostream.sinks.hierarchy.Hierarchy;
+import io.yolostream.sinks.hierarchy.ModelClasses;
 import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.hierarchy.Subscriptions;
 
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
 /**
  * The sinks service's configuration: every key declared once here (flags {@code --key}, file {@code key},
  * environment {@code YOLOSTREAM_SINKS_KEY}); Kafka Streams overrides come from the file as {@code kafka.<property>}.
- * Resolving also loads the tree, names and map and resolves the subscriptions, so every problem is reported at once.
+ * Resolving also loads the routing tree and map ({@link Hierarchy#load}) and resolves the subscriptions, so every
+ * problem is reported at once.
  */
 public final class SinksConfig {
     public static final ConfigKey<String> BOOTSTRAP_SERVERS = ServiceKeys.BOOTSTRAP_SERVERS;
@@ -70,11 +72,21 @@ public final class SinksConfig {
     public static final ConfigKey<String> SUBSCRIBE = ConfigKey.string("subscribe", "",
             "WordTree nodes to route, comma-separated names or WordNet ids (e.g. dog,animal,n02121620)");
     public static final ConfigKey<String> TREE = ConfigKey.string("tree", null,
-            "WordTree file (darknet .tree, e.g. 9k.tree); without it paths stay as the detector wrote them");
+            "a YOLO9000 model's WordTree, whose node indices its records carry: a darknet .tree file, or 9k (the "
+                    + "YOLO9000 tree shipped with yolostream); routes its records, by name or WordNet id (default: "
+                    + "none, paths as the detector wrote them; in run/replay the model's own tree)");
     public static final ConfigKey<String> NAMES = ConfigKey.string("names", null,
-            "names of the tree's nodes, one per line (e.g. 9k.names); without it nodes are named by WordNet id");
-    public static final ConfigKey<String> MAP = ConfigKey.string("map", null,
-            "places a flat model's classes on the tree: voc, coco (built in) or a 'label = node' file");
+            "names of the tree's nodes, one per line (e.g. 9k.names; default: the shipped names with tree 9k, else "
+                    + "nodes are named by WordNet id)");
+    public static final ConfigKey<String> MAP = ConfigKey.string("map", "auto",
+            "places a flat model's classes on map-tree: voc, coco (built in), a 'label = node' file, none, or auto "
+                    + "(the built-in map made for the model's class names, in run/replay where the model is known; "
+                    + "none in the standalone sinks)");
+    public static final ConfigKey<String> MAP_TREE = ConfigKey.string("map-tree", null,
+            "the WordTree a map places classes on: 9k (the shipped YOLO9000 tree) or a darknet .tree file "
+                    + "(default: tree when given, else 9k)");
+    public static final ConfigKey<String> MAP_NAMES = ConfigKey.string("map-names", null,
+            "names of map-tree's nodes, one per line (default: the shipped names for 9k)");
     public static final ConfigKey<String> WINDOW = ConfigKey.string("window", "1m",
             "tumbling window of counts and health, e.g. 30s, 1m, 1h, 500ms");
     public static final ConfigKey<String> GRACE = ConfigKey.string("grace", "10s",
@@ -102,9 +114,9 @@ public final class SinksConfig {
     public static final ConfigSchema SCHEMA = new ConfigSchema("sinks", List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
             DETECTIONS_TOPIC, TOPIC_PREFIX, COUNTS_TOPIC, JSON_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, FRAMES_TOPIC,
             ANNOTATED_TOPIC, ANNOTATE_CAMERAS, ANNOTATE_WINDOW, WATCH_TTL, SNAPSHOT_DIR, SNAPSHOT_WINDOW,
-            SNAPSHOT_MAX_AGE, SNAPSHOT_MAX_MB, SUBSCRIBE, TREE, NAMES, MAP, WINDOW, GRACE, HTTP_PORT, HTTP_HOST,
-            VIEWER_TOKEN, LIVE_MAX_VIEWERS, LIVE_MAX_VIEWERS_PER_CAMERA, ADVERTISED_HOST, STATE_DIR, THREADS,
-            COMMIT_INTERVAL_MS, REPLICATION, STARTUP_TIMEOUT_MS), List.of("kafka."));
+            SNAPSHOT_MAX_AGE, SNAPSHOT_MAX_MB, SUBSCRIBE, TREE, NAMES, MAP, MAP_TREE, MAP_NAMES, WINDOW, GRACE,
+            HTTP_PORT, HTTP_HOST, VIEWER_TOKEN, LIVE_MAX_VIEWERS, LIVE_MAX_VIEWERS_PER_CAMERA, ADVERTISED_HOST,
+            STATE_DIR, THREADS, COMMIT_INTERVAL_MS, REPLICATION, STARTUP_TIMEOUT_MS), List.of("kafka."));
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
@@ -137,6 +149,16 @@ public final class SinksConfig {
 
     /** Resolves defaults &lt; file &lt; environment &lt; flags; every problem reported at once. */
     public static SinksConfig resolve(Properties file, Map<String, String> env, Map<String, String> flags) {
+        return resolve(file, env, flags, null);
+    }
+
+    /**
+     * As {@link #resolve(Properties, Map, Map)}, for sinks that know the model whose detections they read (the
+     * all-in-one): a YOLO9000 model's own tree routes its records and a flat model's names choose the map
+     * ({@code map=auto}).
+     */
+    public static SinksConfig resolve(Properties file, Map<String, String> env, Map<String, String> flags,
+                                      ModelClasses model) {
         ResolvedConfig values = SCHEMA.resolve(file, env, flags);
         List<String> problems = new ArrayList<>();
         Map<String, Object> kafka = new LinkedHashMap<>();
@@ -166,7 +188,8 @@ public final class SinksConfig {
         if (!prefix.matches("[a-zA-Z0-9._-]{1,200}")) {
             problems.add("topic-prefix: expected [a-zA-Z0-9._-], 1 to 200 characters, found '" + prefix + "'");
         }
-        Hierarchy hierarchy = Hierarchy.load(values.get(TREE), values.get(NAMES), values.get(MAP), problems);
+        Hierarchy hierarchy = Hierarchy.load(new Hierarchy.Options(values.get(TREE), values.get(NAMES),
+                values.get(MAP), values.get(MAP_TREE), values.get(MAP_NAMES)), model, problems);
         List<Subscription> subs = Subscriptions.resolve(Arrays.asList(values.get(SUBSCRIBE).split(",")), hierarchy,
                 prefix, own, problems);
         String binding = Binding.problem(SCHEMA.service(), HTTP_HOST, values.get(HTTP_HOST), VIEWER_TOKEN,

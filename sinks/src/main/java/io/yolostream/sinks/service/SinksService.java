@@ -97,6 +97,7 @@ public final class SinksService implements AutoCloseable {
         LOG.info("sinks reading {}, routing {}, window {} (grace {}), HTTP on port {}",
                 config.detectionsTopic(), config.subscriptions().stream().map(s -> s.token() + " -> " + s.topic())
                         .toList(), config.window(), config.grace(), http.port());
+        LOG.info("hierarchy: {}", config.hierarchy().describe());
     }
 
     private Map<String, Object> health() {

@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DocsTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
-    private static final Pattern INVOCATION = Pattern.compile("\\./yolostream ([a-z][a-z0-9-]*)((?: [^#|\\n]*)?)");
+    /** {@code ./yolostream CMD ...} anywhere, or {@code yolostream CMD ...} starting a line of a shell block. */
+    private static final Pattern INVOCATION = Pattern.compile(
+            "(?:\\./|(?m:^)\\s*)yolostream ([a-z][a-z0-9-]*)((?: [^#|\\n]*)?)");
 
     static List<Path> pages() throws IOException {
         List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
@@ -120,7 +122,7 @@ class DocsTest {
 
     static List<String> shellBlocks(String md) {
         List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("(?s)```(?:sh|bash|shell)?\\n(.*?)```").matcher(md);
+        Matcher m = Pattern.compile("(?s)```(?:sh|bash|shell)\\n(.*?)```").matcher(md);
         while (m.find()) {
             out.add(m.group(1));
         }

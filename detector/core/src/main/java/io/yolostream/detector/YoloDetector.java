@@ -156,6 +156,11 @@ public final class YoloDetector implements AutoCloseable {
         ModelSource.Overrides o = source.overrides();
         if (ModelInfo.hasMetadata(metadata)) {
             ModelInfo info = ModelInfo.fromMetadata(metadata, source.description());
+            if (o.names() != null && o.names().size() != info.classes()) {
+                throw new ModelException("names for model " + source.description() + ": expected one per class of the"
+                        + " model (" + info.classes() + "), found " + o.names().size() + " (names rename a model's"
+                        + " classes)");
+            }
             return o.names() == null ? info : info.withNames(o.names());
         }
         if (o.anchors() == null) {

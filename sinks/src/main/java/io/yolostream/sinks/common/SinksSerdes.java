@@ -1,40 +1,51 @@
 package io.yolostream.sinks.common;
 
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.schema.AvroTrust;
+import io.yolostream.detector.schema.DetectionCodec;
+import io.yolostream.schema.SingleObjectCodec;
 import io.yolostream.sinks.avro.CameraHealth;
 import io.yolostream.sinks.avro.NodeCount;
 import io.yolostream.sinks.avro.NodeCounts;
 import io.yolostream.sinks.avro.RoutedDetection;
 
-/** The serdes of the sinks' Avro records. */
+import java.util.List;
+
+/**
+ * The serdes of the sinks' Avro records: each reads every released version of its schema ({@link SingleObjectCodec},
+ * history under {@code io/yolostream/schemas/}), so retained topics and state-store changelogs stay readable after
+ * a schema change.
+ */
 public final class SinksSerdes {
-    static {
-        // Avro 1.12 refuses to instantiate classes it does not trust while decoding
-        AvroTrust.trustPackageOf(Detection.class);
-        AvroTrust.trustPackageOf(RoutedDetection.class);
-    }
+    private static final SingleObjectCodec<RoutedDetection> ROUTED = SingleObjectCodec.of(RoutedDetection.class);
+    private static final SingleObjectCodec<NodeCount> NODE_COUNT = SingleObjectCodec.of(NodeCount.class);
+    private static final SingleObjectCodec<NodeCounts> NODE_COUNTS = SingleObjectCodec.of(NodeCounts.class);
+    private static final SingleObjectCodec<CameraHealth> CAMERA_HEALTH = SingleObjectCodec.of(CameraHealth.class);
 
     private SinksSerdes() {
     }
 
     public static AvroSerde<Detection> detection() {
-        return new AvroSerde<>("Detection", Detection.getEncoder(), Detection.getDecoder());
+        return new AvroSerde<>(DetectionCodec.codec());
     }
 
     public static AvroSerde<RoutedDetection> routed() {
-        return new AvroSerde<>("RoutedDetection", RoutedDetection.getEncoder(), RoutedDetection.getDecoder());
+        return new AvroSerde<>(ROUTED);
     }
 
     public static AvroSerde<NodeCount> nodeCount() {
-        return new AvroSerde<>("NodeCount", NodeCount.getEncoder(), NodeCount.getDecoder());
+        return new AvroSerde<>(NODE_COUNT);
     }
 
     public static AvroSerde<NodeCounts> nodeCounts() {
-        return new AvroSerde<>("NodeCounts", NodeCounts.getEncoder(), NodeCounts.getDecoder());
+        return new AvroSerde<>(NODE_COUNTS);
     }
 
     public static AvroSerde<CameraHealth> cameraHealth() {
-        return new AvroSerde<>("CameraHealth", CameraHealth.getEncoder(), CameraHealth.getDecoder());
+        return new AvroSerde<>(CAMERA_HEALTH);
+    }
+
+    /** Every codec of the sinks' own records, for the history checks. */
+    public static List<SingleObjectCodec<?>> codecs() {
+        return List.of(ROUTED, NODE_COUNT, NODE_COUNTS, CAMERA_HEALTH);
     }
 }

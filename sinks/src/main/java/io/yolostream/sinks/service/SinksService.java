@@ -63,10 +63,10 @@ public final class SinksService implements AutoCloseable {
             live = new LiveView(config.hierarchy(), watchers);
             metrics.viewers(live::viewers);
             AnnotateSelection selection = AnnotateSelection.of(config, watchers);
-            web = new WebPages(live, selection);
+            web = new WebPages(live, selection, config.get(SinksConfig.LIVE_MAX_VIEWERS),
+                    config.get(SinksConfig.LIVE_MAX_VIEWERS_PER_CAMERA));
             opened.add(web);
-            http = new SinksHttp(config.get(SinksConfig.HTTP_HOST), config.get(SinksConfig.HTTP_PORT), registry,
-                    this::health, web);
+            http = new SinksHttp(config, registry, this::health, web);
             opened.add(http);
             Topology topology = SinksTopology.buildTopology(config, metrics, live, selection);
             streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
@@ -97,6 +97,7 @@ public final class SinksService implements AutoCloseable {
         LOG.info("sinks reading {}, routing {}, window {} (grace {}), HTTP on port {}",
                 config.detectionsTopic(), config.subscriptions().stream().map(s -> s.token() + " -> " + s.topic())
                         .toList(), config.window(), config.grace(), http.port());
+        LOG.info("hierarchy: {}", config.hierarchy().describe());
     }
 
     private Map<String, Object> health() {

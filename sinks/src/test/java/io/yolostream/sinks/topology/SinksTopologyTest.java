@@ -43,7 +43,7 @@ class SinksTopologyTest {
                     Fixtures.treeObject(tree, Fixtures.SMALL_NAMES, Fixtures.NORFOLK, 0.5f))));
             assertEquals(2, d.dlqReasons.size());
             assertTrue(d.dlqReasons.get(0).contains("expected an Avro single-object Detection"), d.dlqReasons.get(0));
-            assertTrue(d.dlqReasons.get(1).contains("Cannot resolve schema for fingerprint"), d.dlqReasons.get(1));
+            assertTrue(d.dlqReasons.get(1).contains("with schema fingerprint"), d.dlqReasons.get(1));
             List<RoutedDetection> dogs = d.output("detections.dog", SinksSerdes.routed()).readValuesToList();
             assertEquals(1, dogs.size(), "the record after the bad ones is routed");
             assertEquals(1.0, metrics.routedCount("detections.dog"));

@@ -8,6 +8,7 @@ import io.yolostream.detector.batch.CostModel;
 import io.yolostream.detector.batch.FixedResolution;
 import io.yolostream.detector.batch.ResolutionPolicy;
 import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.model.ModelInfo;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
@@ -182,6 +183,11 @@ public final class DetectService implements AutoCloseable {
 
     public String modelId() {
         return modelId;
+    }
+
+    /** The model's classes, anchors and (YOLO9000) WordTree, as it was opened. */
+    public ModelInfo modelInfo() {
+        return detector.info();
     }
 
     public DetectMetrics metrics() {

@@ -4,6 +4,7 @@ import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.schema.DetectionCodec;
+import io.yolostream.http.testkit.RawHttp;
 import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.kafka.KafkaSetupException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,6 +66,13 @@ class DetectServiceIT {
             String metrics = get(svc.httpPort(), "/metrics");
             assertTrue(metrics.contains("yolostream_detector_batch_size"), metrics);
             assertTrue(get(svc.httpPort(), "/health").contains("\"UP\""));
+            // exact routes, and on loopback only loopback Host names (the shared HTTP layer)
+            assertEquals(404, RawHttp.get(svc.httpPort(), "/healthX").status());
+            RawHttp.Answer delete = RawHttp.request(svc.httpPort(), "DELETE", "/health", "");
+            assertEquals(405, delete.status());
+            assertEquals("GET", delete.header("allow"));
+            assertEquals(403, RawHttp.send(svc.httpPort(), "GET /metrics HTTP/1.1\r\nHost: evil.example\r\n\r\n")
+                    .status());
         }
     }
 

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The whole ingest service against the embedded broker: config file cameras, control API, metrics, health. */
 class IngestServiceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TOKEN = "t0ken-for-tests";
+    private static final String TOKEN = "t0ken-for-tests-0123456789";
 
     @TempDir
     Path dir;
@@ -123,7 +123,7 @@ class IngestServiceIT {
 
     private HttpResponse<String> send(String url, String method, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + TOKEN)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -20,6 +20,17 @@ import java.util.OptionalDouble;
  * The first choice has no history to smooth, so it takes the largest size that fits. With no cost measured yet it
  * picks the minimum, whose measurement then seeds the model.
  *
+ * <p>Hysteresis alone leaves the capacity between two rungs unused: when the current rung keeps up with room to
+ * spare but the next does not (or not with the step-up slack), every batch would run at the smaller size. So the
+ * policy also keeps a time credit: each batch earns {@code allowance - cost}, where {@code allowance = b x 1000 /
+ * (headroom x demand)} ms is what the batch may cost for the detector to keep ahead with the headroom; when the
+ * credit covers the next rung's extra cost (and it is within the latency budget), that batch runs one rung higher
+ * (a boost) and spends it. Over time the mean cost per frame then approaches the allowance: the mean input size
+ * sits between the two rungs, as high as the headroom allows. The credit is capped at a quarter of the latency
+ * budget either way (what a run of boosts may delay the frames behind it) and cleared to at most zero on a step
+ * down, so under overload (even the minimum costs more than the allowance) the credit stays negative and every
+ * batch runs at the minimum, exactly as {@code fixed:} at the minimum would.
+ *
  * <p>Synchronized for safety, but meant to be called from the one consumer loop.
  */
 public final class AdaptiveResolution implements ResolutionPolicy {
@@ -76,6 +87,9 @@ public final class AdaptiveResolution implements ResolutionPolicy {
     private final Settings settings;
     private int rung = -1;
     private int goodStreak;
+    /** Milliseconds of detector time earned (positive) or overspent (negative); see the class comment. */
+    private double credit;
+    private int last = -1;
 
     public AdaptiveResolution(ResolutionLadder ladder, CostModel costs, Settings settings) {
         this.ladder = Objects.requireNonNull(ladder, "ladder");
@@ -88,11 +102,14 @@ public final class AdaptiveResolution implements ResolutionPolicy {
         if (costs.isEmpty()) {
             rung = 0;
             goodStreak = 0;
+            last = 0;
+            return ladder.size(rung);
         } else if (rung < 0) {
             rung = Math.max(0, largestFitting(ctx, ladder.rungs() - 1, 1));
         } else if (!fits(ctx, rung, 1)) {
             rung = Math.max(0, largestFitting(ctx, rung - 1, 1));
             goodStreak = 0;
+            credit = Math.min(credit, 0);
         } else if (rung + 1 < ladder.rungs() && fits(ctx, rung + 1, 1 + settings.stepUpSlack())) {
             if (++goodStreak >= settings.stepUpAfter()) {
                 rung++;
@@ -101,12 +118,40 @@ public final class AdaptiveResolution implements ResolutionPolicy {
         } else {
             goodStreak = 0;
         }
-        return ladder.size(rung);
+        return spend(ctx);
+    }
+
+    /** The size for this batch: the rung, or one above it when the credit pays for it; books the cost. */
+    private int spend(BatchContext ctx) {
+        double demand = demand(ctx);
+        double allowance = demand > 0 ? ctx.batchSize() * 1000.0 / (settings.headroom() * demand)
+                : Double.POSITIVE_INFINITY;
+        double cap = settings.latencyBudgetMs() / 4.0;
+        int chosen = rung;
+        if (rung + 1 < ladder.rungs()) {
+            OptionalDouble up = costs.estimate(ctx.batchSize(), ladder.size(rung + 1));
+            if (up.isPresent() && up.getAsDouble() <= allowance + credit
+                    && ctx.oldestAgeMs() + up.getAsDouble() <= settings.latencyBudgetMs()) {
+                chosen = rung + 1;
+            }
+        }
+        OptionalDouble cost = costs.estimate(ctx.batchSize(), ladder.size(chosen));
+        if (cost.isPresent()) {
+            double earned = Double.isInfinite(allowance) ? cap : allowance - cost.getAsDouble();
+            credit = Math.max(-cap, Math.min(cap, credit + earned));
+        }
+        last = chosen;
+        return ladder.size(chosen);
+    }
+
+    /** The hysteresis' current size (a batch may run one rung above it on credit), the minimum before any. */
+    synchronized int rung() {
+        return ladder.size(Math.max(0, rung));
     }
 
     /** The size last chosen, or the ladder's minimum before the first batch. */
     public synchronized int current() {
-        return ladder.size(Math.max(0, rung));
+        return ladder.size(Math.max(0, last));
     }
 
     @Override
@@ -135,9 +180,14 @@ public final class AdaptiveResolution implements ResolutionPolicy {
             return false;
         }
         double costMs = estimate.getAsDouble() * inflate;
-        double demand = ctx.arrivalRate() + ctx.lag() * 1000.0 / settings.drainHorizonMs();
+        double demand = demand(ctx);
         boolean keepsUp = ctx.batchSize() * 1000.0 >= settings.headroom() * demand * costMs;
         boolean inBudget = ctx.oldestAgeMs() + costMs <= settings.latencyBudgetMs();
         return keepsUp && inBudget;
+    }
+
+    /** Frames/s to keep up with: arrivals plus the backlog worked off within the drain horizon. */
+    private double demand(BatchContext ctx) {
+        return ctx.arrivalRate() + ctx.lag() * 1000.0 / settings.drainHorizonMs();
     }
 }

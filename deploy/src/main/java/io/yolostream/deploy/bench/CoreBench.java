@@ -50,18 +50,28 @@ public final class CoreBench implements AutoCloseable {
                 .preprocessor(Preprocessors.byName(preprocess)).decode(DecodeOptions.DEFAULTS).open();
     }
 
-    /** Frames/s at {@code size}: batch / median(preprocess + inference + decode) over the timed runs. */
-    public double framesPerSecond(int size) {
+    /**
+     * @param framesPerSecond batch / median(preprocess + inference + decode) over the timed runs
+     * @param cpuMsPerFrame   CPU time of the process per frame over the timed runs (NaN when unknown)
+     */
+    public record Measurement(double framesPerSecond, double cpuMsPerFrame) {
+    }
+
+    /** Frames/s and CPU ms per frame at {@code size}. */
+    public Measurement measure(int size) {
         for (int i = 0; i < warmup; i++) {
             detector.detect(images, size, size);
         }
         double[] ms = new double[iterations];
+        long cpu0 = ProcessCpu.nanos();
         for (int i = 0; i < iterations; i++) {
             ms[i] = detector.detect(images, size, size).timings().totalNanos() / 1e6;
         }
+        long cpu1 = ProcessCpu.nanos();
         Arrays.sort(ms);
         double median = iterations % 2 == 1 ? ms[iterations / 2] : (ms[iterations / 2 - 1] + ms[iterations / 2]) / 2;
-        return images.size() * 1000.0 / median;
+        return new Measurement(images.size() * 1000.0 / median,
+                ProcessCpu.msPerFrame(cpu0, cpu1, iterations * images.size()));
     }
 
     @Override

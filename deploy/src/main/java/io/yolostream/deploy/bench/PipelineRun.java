@@ -40,21 +40,40 @@ public final class PipelineRun {
      * @param batchesBySize      batches run per input size
      * @param meanInputSize      mean input size over the frames that ran
      * @param coreFramesPerSecond the model core's frames/s at the same size and batch ({@link CoreBench}), 0 = none
+     * @param cpuMsPerFrame      CPU time of the whole process (broker, cameras, detector) per frame over the run
+     * @param coreCpuMsPerFrame  the model core's CPU time per frame at the same size and batch; NaN = none
      */
     public record Result(String model, String modelId, String resolution, int frames, int ok, int skipped,
                          int errors, int duplicates, double wallSeconds, LatencyStats latency, double meanBatch,
                          Map<String, Double> stageMillis, Map<Integer, Long> batchesBySize, double meanInputSize,
-                         double startSeconds, double coreFramesPerSecond) {
+                         double startSeconds, double coreFramesPerSecond, double cpuMsPerFrame,
+                         double coreCpuMsPerFrame) {
 
-        /** This result with the model core's frames/s at the same size and batch, measured alongside. */
-        public Result withCore(double framesPerSecond) {
+        /** This result with the model core's frames/s and CPU ms per frame at the same size and batch. */
+        public Result withCore(double framesPerSecond, double coreCpuMs) {
             return new Result(model, modelId, resolution, frames, ok, skipped, errors, duplicates, wallSeconds,
-                    latency, meanBatch, stageMillis, batchesBySize, meanInputSize, startSeconds, framesPerSecond);
+                    latency, meanBatch, stageMillis, batchesBySize, meanInputSize, startSeconds, framesPerSecond,
+                    cpuMsPerFrame, coreCpuMs);
+        }
+
+        /**
+         * The model core's CPU time per frame over the pipeline's: what the throughput ratio would be on cores of
+         * our own (both use every core when loaded), and much steadier than {@link #coreRatio()} while neighbours
+         * load the machine. NaN when not measured.
+         */
+        public double cpuRatio() {
+            return cpuMsPerFrame > 0 && coreCpuMsPerFrame > 0 ? coreCpuMsPerFrame / cpuMsPerFrame : Double.NaN;
         }
 
         /** End-to-end frames/s over the model core's at the same size and batch; NaN when not measured. */
         public double coreRatio() {
             return coreFramesPerSecond > 0 ? framesPerSecond() / coreFramesPerSecond : Double.NaN;
+        }
+
+        Result withCpu(double msPerFrame) {
+            return new Result(model, modelId, resolution, frames, ok, skipped, errors, duplicates, wallSeconds,
+                    latency, meanBatch, stageMillis, batchesBySize, meanInputSize, startSeconds, coreFramesPerSecond,
+                    msPerFrame, coreCpuMsPerFrame);
         }
 
         public double framesPerSecond() {
@@ -122,11 +141,14 @@ public final class PipelineRun {
                      s.framesPerCamera(), s.fps())) {
             double startSeconds = (System.nanoTime() - t0) / 1e9;
             watcher.start();
+            long cpu0 = ProcessCpu.nanos();
             cams.start();
             await(s, detector, watcher, cams, progress);
+            long cpu1 = ProcessCpu.nanos();
             Map<String, Double> stages = stageMillis(detector.registry());
             Map<Integer, Long> sizes = batchesBySize(detector.registry());
-            return result(s, detector.modelId(), watcher, cams, stages, sizes, startSeconds);
+            return result(s, detector.modelId(), watcher, cams, stages, sizes, startSeconds)
+                    .withCpu(ProcessCpu.msPerFrame(cpu0, cpu1, cams.total()));
         }
     }
 
@@ -179,7 +201,8 @@ public final class PipelineRun {
         double wall = (watcher.lastVisibleMillis() - cams.firstPublishMillis()) / 1000.0;
         String model = s.model().getFileName().toString().replaceFirst("\\.onnx$", "");
         return new Result(model, modelId, s.resolution(), seen.size(), ok, skipped, errors, watcher.duplicates(),
-                wall, LatencyStats.of(lat), meanBatch, stages, sizes, meanSize, startSeconds, 0);
+                wall, LatencyStats.of(lat), meanBatch, stages, sizes, meanSize, startSeconds, 0, Double.NaN,
+                Double.NaN);
     }
 
     private static Map<String, Double> stageMillis(MeterRegistry registry) {

@@ -36,7 +36,9 @@ import java.util.concurrent.Callable;
                         + "= inference time / wall time (near 100%% = the detector only waits on the network); core/s = "
                         + "the model core alone at the same size and batch (as `bench`: decoded frames, letterbox + "
                         + "inference + region decoding), measured before and after each fixed:N run in this JVM; ratio "
-                        + "= frames/s / core/s (goal >= 0.9); cams/core = cameras at --fps each that one core carries "
+                        + "= frames/s / core/s (goal >= 0.9); cpu ms = CPU time of the whole process (broker, cameras, detector) "
+                        + "per frame; cpu ratio = the core's CPU ms per frame / the pipeline's, the ratio to expect on "
+                        + "cores of its own (steadier than ratio on a shared machine); cams/core = cameras at --fps each that one core carries "
                         + "at the row's frames/s."},
         footer = {"", "Examples:",
                 "  yolostream bench-pipeline --video street-720p.mp4 --model yolov2-tiny-voc.onnx,yolov2-voc.onnx",
@@ -177,11 +179,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         String label = String.format(Locale.ROOT, "[%d/%d] %s %s", run,
                                 models.size() * resolutions.size(), model.getFileName(), policy);
                         int fixed = fixedSize(policy);
-                        double before = 0;
+                        CoreBench.Measurement before = null;
                         if (core != null && fixed > 0) {
                             err.printf(Locale.ROOT, "%s: model core alone at %d, batch %d...%n", label, fixed, maxBatch);
                             err.flush();
-                            before = core.framesPerSecond(fixed);
+                            before = core.measure(fixed);
                         }
                         err.printf(Locale.ROOT, "%s: loading and warming up the detector...%n", label);
                         err.flush();
@@ -191,12 +193,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
                             err.println(label + ": " + line);
                             err.flush();
                         });
-                        if (before > 0) {
+                        if (before != null) {
                             // before and after the pipeline, so a load change during the run weighs on both sides
-                            double after = core.framesPerSecond(fixed);
-                            r = r.withCore((before + after) / 2);
-                            err.printf(Locale.ROOT, "%s: model core %.2f frames/s before, %.2f after%n", label,
-                                    before, after);
+                            CoreBench.Measurement after = core.measure(fixed);
+                            r = r.withCore((before.framesPerSecond() + after.framesPerSecond()) / 2,
+                                    (before.cpuMsPerFrame() + after.cpuMsPerFrame()) / 2);
+                            err.printf(Locale.ROOT, "%s: model core %.2f frames/s before, %.2f after (%.1f and %.1f"
+                                    + " CPU ms per frame); pipeline %.1f CPU ms per frame%n", label,
+                                    before.framesPerSecond(), after.framesPerSecond(), before.cpuMsPerFrame(),
+                                    after.cpuMsPerFrame(), r.cpuMsPerFrame());
                         }
                         results.add(r);
                         err.printf(Locale.ROOT, "%s: done, %.2f frames/s, p50 %.0f ms%n", label, r.framesPerSecond(),

@@ -36,8 +36,8 @@ import java.util.concurrent.Callable;
                         + "= inference time / wall time (near 100%% = the detector only waits on the network); core/s = "
                         + "the model core alone at the same size and batch (as `bench`: decoded frames, letterbox + "
                         + "inference + region decoding), measured before and after each fixed:N run in this JVM; ratio "
-                        + "= frames/s / core/s (goal >= 0.9); cpu ms = CPU time of the whole process (broker, cameras, detector) "
-                        + "per frame; cpu ratio = the core's CPU ms per frame / the pipeline's, the ratio to expect on "
+                        + "= frames/s / core/s (goal >= 0.9); cpu ms = CPU time of the whole process (broker, cameras, detector; "
+                        + "JIT compilation excepted) per frame; cpu ratio = the core's CPU ms per frame / the pipeline's, the ratio to expect on "
                         + "cores of its own (steadier than ratio on a shared machine); cams/core = cameras at --fps each that one core carries "
                         + "at the row's frames/s."},
         footer = {"", "Examples:",

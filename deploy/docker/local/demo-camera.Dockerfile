@@ -6,7 +6,7 @@ ARG DEBIAN_IMAGE=yolostream-local/debian:bookworm
 FROM ${DEBIAN_IMAGE}
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 python3-gi \
-      gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad \
+      gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10002 camera \
  && useradd --system --uid 10002 --gid camera --no-create-home --shell /usr/sbin/nologin camera \

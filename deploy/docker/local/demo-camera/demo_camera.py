@@ -21,22 +21,18 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
-H264_AU = "video/x-h264,stream-format=byte-stream,alignment=au"
+H264_AVC = "video/x-h264,stream-format=avc,alignment=au"
 BUILT_IN = "/usr/share/demo-camera/demo.mp4"
-
-
-def encoder(fps):
-    if Gst.ElementFactory.find("openh264enc"):  # gstreamer1.0-plugins-bad
-        return f"openh264enc gop-size={fps} complexity=low"
-    return f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={fps}"  # gstreamer1.0-plugins-ugly
 
 
 def make_clip(out):
     fps = 25
+    # x264enc: gstreamer1.0-plugins-ugly (plugins-bad's openh264 would pull hundreds of MB of other libraries)
     pipeline = Gst.parse_launch(
         f"videotestsrc num-buffers={10 * fps} pattern=smpte horizontal-speed=4 "
-        f"! video/x-raw,width=640,height=360,framerate={fps}/1 ! videoconvert ! {encoder(fps)} "
-        f'! h264parse ! mp4mux ! filesink location="{out}"')
+        f"! video/x-raw,width=640,height=360,framerate={fps}/1 ! videoconvert "
+        f"! x264enc speed-preset=veryfast key-int-max={fps} bframes=0 ! {H264_AVC} "
+        f'! mp4mux ! filesink location="{out}"')
     pipeline.set_state(Gst.State.PLAYING)
     msg = pipeline.get_bus().timed_pop_filtered(Gst.CLOCK_TIME_NONE, Gst.MessageType.EOS | Gst.MessageType.ERROR)
     pipeline.set_state(Gst.State.NULL)
@@ -46,36 +42,38 @@ def make_clip(out):
 
 
 def read_access_units(path):
-    """All H.264 access units of the file (byte-stream, SPS/PPS repeated before key frames) and its frame rate."""
+    """The H.264 access units of the file as the MP4 holds them (avc: SPS/PPS in the caps' codec_data), the caps and
+    the frame rate."""
     pipeline = Gst.parse_launch(
-        f'filesrc location="{path}" ! qtdemux ! h264parse config-interval=-1 ! {H264_AU} '
-        "! appsink name=sink sync=false")
+        f'filesrc location="{path}" ! qtdemux ! {H264_AVC} ! appsink name=sink sync=false')
     sink = pipeline.get_by_name("sink")
     pipeline.set_state(Gst.State.PLAYING)
-    units, fps = [], None
+    units, caps, fps = [], None, None
     while True:
         sample = sink.emit("pull-sample")
         if sample is None:
             break
-        if fps is None:
-            ok, num, den = sample.get_caps().get_structure(0).get_fraction("framerate")
+        if caps is None:
+            caps = sample.get_caps()
+            ok, num, den = caps.get_structure(0).get_fraction("framerate")
             fps = num / den if ok and num > 0 and den > 0 else None
         buf = sample.get_buffer()
         units.append(buf.extract_dup(0, buf.get_size()))
     pipeline.set_state(Gst.State.NULL)
     if not units:
         sys.exit(f"demo-camera: {path}: expected an MP4 file with an H.264 video track, found no H.264 frames")
-    return units, fps or 25.0
+    return units, caps.to_string(), fps or 25.0
 
 
 class LoopedFileFactory(GstRtspServer.RTSPMediaFactory):
     """Each client gets its own appsrc fed from memory at the file's frame rate, wrapping around at the end."""
 
-    def __init__(self, units, fps):
+    def __init__(self, units, caps, fps):
         super().__init__()
         self.units, self.fps = units, fps
-        self.set_launch(f"( appsrc name=src is-live=true do-timestamp=true format=time caps={H264_AU} "
-                        "! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=1 )")
+        # rtph264pay sends SPS/PPS (from codec_data) before every key frame: a client can start at any of them
+        self.set_launch(f'( appsrc name=src is-live=true do-timestamp=true format=time caps="{caps}" '
+                        "! rtph264pay name=pay0 pt=96 config-interval=-1 )")
         self.set_shared(False)  # every client starts from a key frame
         self.connect("media-configure", self.on_media_configure)
 
@@ -97,11 +95,11 @@ class LoopedFileFactory(GstRtspServer.RTSPMediaFactory):
 def serve(port, path):
     video = os.path.join("/videos", os.environ.get("DEMO_VIDEO") or "demo.mp4")
     source = video if os.path.isfile(video) else BUILT_IN
-    units, fps = read_access_units(source)
+    units, caps, fps = read_access_units(source)
     server = GstRtspServer.RTSPServer()
     server.set_address("0.0.0.0")
     server.set_service(str(port))
-    server.get_mount_points().add_factory("/" + path, LoopedFileFactory(units, fps))
+    server.get_mount_points().add_factory("/" + path, LoopedFileFactory(units, caps, fps))
     if server.attach(None) == 0:
         sys.exit(f"demo-camera: cannot listen on port {port}")
     print(f"demo-camera: looping {source} ({len(units)} frames at {fps:g} fps) as rtsp://0.0.0.0:{port}/{path}"

@@ -274,15 +274,17 @@ for id in $(service_containers detector); do
   if [ "$ip" = "$owner_ip" ]; then victim=$id; else survivors=$((survivors + 1)); fi
 done
 [ -n "$victim" ] || die "no detector replica owns frames partition $partition (group member host '$owner_ip')"
+read -r count dups gaps first last partitions statuses <<< "$(summary)"
 killed_at=$last
 "$docker" kill --signal KILL "$victim" > /dev/null
-log "killed detector replica ${victim:0:12} (owner of frames partition $partition) at sequence $killed_at; $survivors replica(s) left"
+kill_time=$SECONDS
+log "killed detector replica ${victim:0:12} (owner of frames partition $partition) mid-stream, committed detections of $camera at sequence $killed_at; $survivors replica(s) left"
 
 # the survivor takes the partition after the session timeout, and reads on from the last committed offset once the
 # broker has aborted the dead replica's open transaction (transaction timeout): about a minute
 past_kill() { [ "$last" -ge $((killed_at + 50)) ]; }
 wait_for 300 "another replica commits 50 frames past the kill" past_kill
-log "taken over: committed detections of $camera now reach sequence $last"
+log "taken over after $((SECONDS - kill_time)) s: committed detections of $camera now reach sequence $last"
 [ "$("$docker" inspect -f '{{.State.Status}}' "$victim")" != running ] || die "the killed replica runs again"
 
 # ------------------------------------------------------------------------------------------------ exactly once
@@ -292,6 +294,7 @@ log "committed detections of $camera: $count, sequences $first..$last, $dups dup
 [ "$gaps" = 0 ] || die "$gaps sequence(s) of camera $camera between $first and $last have no detection"
 
 # ------------------------------------------------------------------------------------------------ down
+compose logs --no-color > "$logdir/logs.txt" 2>&1 || true
 compose down -v --remove-orphans --timeout 30 > "$logdir/down.log" 2>&1 || die "docker-compose down failed"
 left=$("$docker" ps -aq --filter "label=com.docker.compose.project=$project")
 left+=$("$docker" volume ls -q --filter "label=com.docker.compose.project=$project")

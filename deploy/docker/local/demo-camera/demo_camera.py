@@ -27,12 +27,14 @@ BUILT_IN = "/usr/share/demo-camera/demo.mp4"
 
 def make_clip(out):
     fps = 25
-    # x264enc: gstreamer1.0-plugins-ugly (plugins-bad's openh264 would pull hundreds of MB of other libraries)
+    if Gst.ElementFactory.find("openh264enc"):  # gstreamer1.0-plugins-bad (which gst-rtsp-server needs anyway)
+        encoder = f"openh264enc gop-size={fps} complexity=low"
+    else:  # gstreamer1.0-plugins-ugly
+        encoder = f"x264enc speed-preset=veryfast key-int-max={fps} bframes=0"
     pipeline = Gst.parse_launch(
         f"videotestsrc num-buffers={10 * fps} pattern=smpte horizontal-speed=4 "
-        f"! video/x-raw,width=640,height=360,framerate={fps}/1 ! videoconvert "
-        f"! x264enc speed-preset=veryfast key-int-max={fps} bframes=0 ! {H264_AVC} "
-        f'! mp4mux ! filesink location="{out}"')
+        f"! video/x-raw,width=640,height=360,framerate={fps}/1 ! videoconvert ! {encoder} "
+        f'! h264parse ! {H264_AVC} ! mp4mux ! filesink location="{out}"')
     pipeline.set_state(Gst.State.PLAYING)
     msg = pipeline.get_bus().timed_pop_filtered(Gst.CLOCK_TIME_NONE, Gst.MessageType.EOS | Gst.MessageType.ERROR)
     pipeline.set_state(Gst.State.NULL)

@@ -537,9 +537,11 @@ class ComposeFileTest {
         return "exit " + p.exitValue() + "\n" + out;
     }
 
+    /** Copies deploy/docker, less a developer's local media (videos/, models/: possibly large, never needed here). */
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
+            for (Path p : s.filter(f -> !f.startsWith(from.resolve("videos")) && !f.startsWith(from.resolve("models")))
+                    .toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);

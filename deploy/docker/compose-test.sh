@@ -139,7 +139,7 @@ compose up -d --scale "detector=$replicas" > "$logdir/up.log" 2>&1 || {
   die "docker-compose up failed"
 }
 
-service_containers() { compose ps -q "$1" 2> /dev/null; }
+service_containers() { compose ps -a -q "$1" 2> /dev/null; } # -a: Compose v2 leaves exited ones out otherwise
 wait_healthy() {
   local deadline=$((SECONDS + 420)) pending
   while true; do

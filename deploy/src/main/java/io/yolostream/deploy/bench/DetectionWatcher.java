@@ -2,7 +2,7 @@ package io.yolostream.deploy.bench;
 
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.detector.service.DetectionRecords;
+import io.yolostream.detector.schema.DetectionCodec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -70,7 +70,7 @@ final class DetectionWatcher implements AutoCloseable {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(20));
                 long now = System.currentTimeMillis();
                 for (ConsumerRecord<String, byte[]> r : records) {
-                    Detection d = DetectionRecords.decode(r.value());
+                    Detection d = DetectionCodec.decode(r.value());
                     Seen s = new Seen(d.getCameraId(), d.getSequence(), d.getStatus(),
                             now - d.getCaptureTime().toEpochMilli(), now, d.getInputWidth(), d.getBatchSize());
                     if (seen.putIfAbsent(d.getCameraId() + '#' + d.getSequence(), s) != null) {

@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.service.DetectConfig;
 import io.yolostream.detector.service.DetectService;
-import io.yolostream.deploy.kafka.EmbeddedBroker;
 import io.yolostream.ingest.source.EncodedFrame;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,11 +69,11 @@ public final class PipelineRun {
     private static final List<String> STAGES = List.of("jpeg.decode", "preprocess", "inference", "decode",
             "transaction");
 
-    private final EmbeddedBroker broker;
+    private final EmbeddedKafka broker;
     private final List<EncodedFrame> clip;
     private final int runNumber;
 
-    public PipelineRun(EmbeddedBroker broker, List<EncodedFrame> clip, int runNumber) {
+    public PipelineRun(EmbeddedKafka broker, List<EncodedFrame> clip, int runNumber) {
         this.broker = broker;
         this.clip = clip;
         this.runNumber = runNumber;

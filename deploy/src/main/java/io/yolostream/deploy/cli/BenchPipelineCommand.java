@@ -3,13 +3,13 @@ package io.yolostream.deploy.cli;
 import io.yolostream.deploy.bench.ClipFrames;
 import io.yolostream.deploy.bench.PipelineRun;
 import io.yolostream.deploy.bench.PipelineTable;
-import io.yolostream.deploy.kafka.EmbeddedBroker;
 import io.yolostream.ingest.source.EncodedFrame;
-import picocli.CommandLine;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -146,8 +146,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 maxBatch, maxWaitMs, Runtime.getRuntime().availableProcessors());
         out.flush();
         List<PipelineRun.Result> results = new ArrayList<>();
-        try (EmbeddedBroker broker = kafkaDir == null ? EmbeddedBroker.temporary()
-                : new EmbeddedBroker(kafkaDir, 0, Map.of())) {
+        try (EmbeddedKafka broker = kafkaDir == null ? EmbeddedKafka.temporary()
+                : new EmbeddedKafka(kafkaDir, 0, Map.of())) {
             err.printf(Locale.ROOT, "bench-pipeline: embedded Kafka on %s%n", broker.bootstrapServers());
             int run = 0;
             for (Path model : models) {

@@ -1,8 +1,8 @@
 package io.yolostream.deploy.cli;
 
+import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.darknet.DarknetNetwork;
-import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.faceapi.TfjsWeights;
 import io.yolostream.detector.model.ModelException;
@@ -15,10 +15,11 @@ import io.yolostream.detector.quantize.Int8Quantizer;
 import io.yolostream.detector.quantize.QdqPlan;
 import io.yolostream.detector.quantize.RangeMethod;
 import io.yolostream.detector.quantize.SampledFrames;
+import io.yolostream.detector.video.FfmpegVideoFrames;
 import io.yolostream.deploy.run.DemoAssets;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -157,7 +158,7 @@ final class ConvertCommand implements Callable<Integer> {
         long started = System.nanoTime();
         checkOptions();
         // a bad calibration input fails before minutes of conversion
-        SampledFrames frames = int8 ? SampledFrames.of(calibration, calibrationFrames) : null;
+        SampledFrames frames = int8 ? SampledFrames.of(calibration, calibrationFrames, FfmpegVideoFrames.INSTANCE) : null;
         Int8Quantizer.Options options = int8 ? new Int8Quantizer.Options(RangeMethod.parse(method), percentile,
                 keep(), threads, auto()) : null;
         PrintWriter o = spec.commandLine().getOut();

@@ -1,7 +1,7 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.detector.models.ModelFile;
-import io.yolostream.detector.models.ModelStore;
+import io.yolostream.detector.catalog.ModelFile;
+import io.yolostream.detector.catalog.ModelStore;
 
 import java.io.PrintStream;
 import java.util.HashMap;

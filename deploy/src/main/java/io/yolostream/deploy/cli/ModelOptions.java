@@ -1,16 +1,17 @@
 package io.yolostream.deploy.cli;
 
+import io.yolostream.detector.ModelSource;
+import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.catalog.ModelRef;
+import io.yolostream.detector.catalog.ModelStore;
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.model.ModelSource;
-import io.yolostream.detector.model.YoloDetector;
-import io.yolostream.detector.models.ModelRef;
-import io.yolostream.detector.models.ModelStore;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.Device;
+import io.yolostream.wordtree.LabelNames;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ final class ModelOptions {
             if (!problems.isEmpty()) {
                 throw new ModelException(String.join("; ", problems));
             }
-            overrides = new ModelSource.Overrides(a, names == null ? null : DarknetConverter.readNames(names), null);
+            overrides = new ModelSource.Overrides(a, names == null ? null : LabelNames.read(names), null);
         }
         return ModelSource.of(model, weights, model.toString().endsWith(".cfg") ? names : null, tree, overrides);
     }

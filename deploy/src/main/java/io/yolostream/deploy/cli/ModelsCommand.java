@@ -1,16 +1,16 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.detector.models.ModelCache;
-import io.yolostream.detector.models.ModelCatalog;
-import io.yolostream.detector.models.ModelFile;
-import io.yolostream.detector.models.ModelSpec;
-import io.yolostream.detector.models.ModelStore;
-import picocli.CommandLine;
+import io.yolostream.detector.catalog.ModelCache;
+import io.yolostream.detector.catalog.ModelCatalog;
+import io.yolostream.detector.catalog.ModelFile;
+import io.yolostream.detector.catalog.ModelSpec;
+import io.yolostream.detector.catalog.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

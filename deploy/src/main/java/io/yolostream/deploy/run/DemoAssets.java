@@ -4,6 +4,7 @@ import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.RandomWeights;
+import io.yolostream.wordtree.LabelNames;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -62,7 +63,7 @@ public final class DemoAssets {
                 }
                 Files.move(tmp, weights, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            DarknetConverter.readNames(names);
+            LabelNames.read(names);
             return new Model(cfg, weights, names);
         } catch (IOException e) {
             throw new UncheckedIOException("demo model in " + dir + ": " + e.getMessage(), e);

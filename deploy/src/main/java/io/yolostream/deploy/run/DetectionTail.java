@@ -3,12 +3,16 @@ package io.yolostream.deploy.run;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.ingest.publish.AvroTrust;
+import io.yolostream.detector.schema.DetectionCodec;
+import io.yolostream.schema.AvroTrust;
+import io.yolostream.schema.SchemaException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +34,10 @@ final class DetectionTail implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
+    private static final Logger LOG = LoggerFactory.getLogger(DetectionTail.class);
+
     private final Map<String, CameraFigures> figures = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
     DetectionTail(String bootstrap, String topic, Consumer<Detection> listener) {
@@ -47,26 +54,51 @@ final class DetectionTail implements AutoCloseable {
             try {
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        Detection d = Detection.getDecoder().decode(r.value());
+                        Detection d;
+                        try {
+                            d = DetectionCodec.decode(r.value());
+                        } catch (SchemaException e) {
+                            // a bad record must not end the console: say so and go on with the next
+                            skipped.incrementAndGet();
+                            LOG.warn("console: skipped an undecodable record of {} (partition {}, offset {}): {}",
+                                    topic, r.partition(), r.offset(), e.getMessage());
+                            continue;
+                        }
                         CameraFigures f = figures.computeIfAbsent(d.getCameraId(), k -> new CameraFigures());
                         synchronized (f) {
                             f.records++;
                             f.objects += d.getStatus() == DetectionStatus.OK ? d.getObjects().size() : 0;
                             f.last = d;
                         }
-                        listener.accept(d);
+                        try {
+                            listener.accept(d);
+                        } catch (RuntimeException e) {
+                            // nor must a record the printer chokes on
+                            skipped.incrementAndGet();
+                            LOG.warn("console: skipped record {}#{} of {} (partition {}, offset {}) it could not"
+                                    + " print: {}", d.getCameraId(), d.getSequence(), topic, r.partition(),
+                                    r.offset(), e.toString());
+                        }
                     }
                 }
             } catch (org.apache.kafka.common.errors.WakeupException e) {
                 // closing
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
             } finally {
                 consumer.close();
             }
         }, "run-console");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Records that did not decode or print (each logged and skipped). */
+    long skipped() {
+        return skipped.get();
+    }
+
+    /** Whether the console's thread is still following the topic (it stops only on close). */
+    boolean isRunning() {
+        return thread.isAlive();
     }
 
     Map<String, CameraFigures> figures() {

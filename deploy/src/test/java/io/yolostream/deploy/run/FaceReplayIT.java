@@ -1,7 +1,6 @@
 package io.yolostream.deploy.run;
 
 import io.yolostream.deploy.cli.YolostreamCommand;
-import io.yolostream.deploy.kafka.EmbeddedBroker;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
@@ -9,6 +8,7 @@ import io.yolostream.detector.faceapi.FaceApiPackage;
 import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +70,7 @@ class FaceReplayIT {
                 "--out", dir.resolve("faces.jsonl").toString());
         assertEquals(0, rc, () -> "replay failed:\n" + stdout + "\n" + stderr);
 
-        try (EmbeddedBroker broker = new EmbeddedBroker(data.resolve("kafka"), 0, Map.of())) {
+        try (EmbeddedKafka broker = new EmbeddedKafka(data.resolve("kafka"), 0, Map.of())) {
             String bootstrap = broker.bootstrapServers();
             Map<Long, Frame> frames = AllInOneKit.frames(bootstrap).stream()
                     .collect(Collectors.toMap(Frame::getSequence, Function.identity(), (a, b) -> a));

@@ -1,6 +1,7 @@
 package io.yolostream.sinks.annotate;
 
-import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.config.AnnotatedCameras;
+import io.yolostream.sinks.config.SinksConfig;
 
 /**
  * Which cameras' frames the annotator pairs with their detections: the annotated ones (configured or watched now)

@@ -13,14 +13,14 @@ import java.util.function.BiConsumer;
  * memory only: after a restart or rebalance the sides that were waiting are gone (their partners count as dropped);
  * the live view and snapshots are best effort, the topics of record are frames and detections.
  */
-final class PairingProcessor implements Processor<String, FramePair.Side, String, FramePair> {
+public final class PairingProcessor implements Processor<String, FramePair.Side, String, FramePair> {
     private final long windowMs;
     private final int maxPerCamera;
     private final BiConsumer<String, String> dropped;
     private ProcessorContext<String, FramePair> context;
     private PairBuffer buffer;
 
-    PairingProcessor(long windowMs, int maxPerCamera, BiConsumer<String, String> dropped) {
+    public PairingProcessor(long windowMs, int maxPerCamera, BiConsumer<String, String> dropped) {
         this.windowMs = windowMs;
         this.maxPerCamera = maxPerCamera;
         this.dropped = dropped;

@@ -1,8 +1,8 @@
 package io.yolostream.sinks.counts;
 
-import io.yolostream.sinks.LatestWindows;
-import io.yolostream.sinks.SinksConfig;
 import io.yolostream.sinks.avro.NodeCounts;
+import io.yolostream.sinks.common.LatestWindows;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.hierarchy.Subscription;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;

@@ -1,12 +1,12 @@
 package io.yolostream.sinks.counts;
 
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksSerdes;
-import io.yolostream.sinks.SinksTopology;
 import io.yolostream.sinks.avro.NodeCount;
 import io.yolostream.sinks.avro.NodeCounts;
 import io.yolostream.sinks.avro.RoutedDetection;
+import io.yolostream.sinks.common.DetectionStream;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.hierarchy.Router;
 import io.yolostream.sinks.hierarchy.Subscription;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,7 +46,7 @@ public final class CountsTopology {
 
     public static Topology buildTopology(SinksConfig c) {
         StreamsBuilder b = new StreamsBuilder();
-        addTo(c, SinksTopology.source(b, c));
+        addTo(c, DetectionStream.of(b, c.detectionsTopic()));
         return b.build();
     }
 

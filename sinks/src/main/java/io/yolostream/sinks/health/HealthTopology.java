@@ -1,10 +1,10 @@
 package io.yolostream.sinks.health;
 
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksSerdes;
-import io.yolostream.sinks.SinksTopology;
 import io.yolostream.sinks.avro.CameraHealth;
+import io.yolostream.sinks.common.DetectionStream;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -34,7 +34,7 @@ public final class HealthTopology {
 
     public static Topology buildTopology(SinksConfig c) {
         StreamsBuilder b = new StreamsBuilder();
-        addTo(c, SinksTopology.source(b, c));
+        addTo(c, DetectionStream.of(b, c.detectionsTopic()));
         return b.build();
     }
 

@@ -1,8 +1,9 @@
 package io.yolostream.sinks.json;
 
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksTopology;
+import io.yolostream.detector.schema.DetectionJson;
+import io.yolostream.sinks.common.DetectionStream;
+import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -17,7 +18,7 @@ public final class JsonMirrorTopology {
 
     public static Topology buildTopology(SinksConfig c) {
         StreamsBuilder b = new StreamsBuilder();
-        addTo(c, SinksTopology.source(b, c));
+        addTo(c, DetectionStream.of(b, c.detectionsTopic()));
         return b.build();
     }
 

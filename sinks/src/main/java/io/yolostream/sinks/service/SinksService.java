@@ -3,19 +3,22 @@ package io.yolostream.sinks.service;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksMetrics;
-import io.yolostream.sinks.SinksTopology;
 import io.yolostream.sinks.annotate.AnnotateSelection;
 import io.yolostream.sinks.annotate.Watchers;
+import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.counts.CountsQuery;
 import io.yolostream.sinks.health.HealthQuery;
+import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.sinks.web.LiveView;
 import io.yolostream.sinks.web.WebPages;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * (health turns DOWN, {@link #awaitTermination()} returns with it).
  */
 public final class SinksService implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(SinksService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SinksService.class);
 
     private final SinksConfig config;
     private final PrometheusMeterRegistry registry;
@@ -52,7 +55,7 @@ public final class SinksService implements AutoCloseable {
         this.config = config;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            TopicSetup.checkAndCreate(config);
+            SinksTopics.checkAndCreate(config);
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.add(registry::close);
             metrics = new SinksMetrics(registry);
@@ -60,17 +63,17 @@ public final class SinksService implements AutoCloseable {
             live = new LiveView(config.hierarchy(), watchers);
             metrics.viewers(live::viewers);
             AnnotateSelection selection = AnnotateSelection.of(config, watchers);
-            web = new WebPages(live, selection);
+            web = new WebPages(live, selection, config.get(SinksConfig.LIVE_MAX_VIEWERS),
+                    config.get(SinksConfig.LIVE_MAX_VIEWERS_PER_CAMERA));
             opened.add(web);
-            http = new SinksHttp(config.get(SinksConfig.HTTP_HOST), config.get(SinksConfig.HTTP_PORT), registry,
-                    this::health, web);
+            http = new SinksHttp(config, registry, this::health, web);
             opened.add(http);
             Topology topology = SinksTopology.buildTopology(config, metrics, live, selection);
             streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
             opened.add(() -> streams.close(Duration.ofSeconds(30)));
             streams.setUncaughtExceptionHandler(e -> {
                 failure.compareAndSet(null, e);
-                LOG.log(System.Logger.Level.ERROR, "sinks stream thread failed; stopping the app: " + e, e);
+                LOG.error("sinks stream thread failed; stopping the app: " + e, e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             streams.setStateListener((now, before) -> {
@@ -91,9 +94,10 @@ public final class SinksService implements AutoCloseable {
             }
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, "sinks reading {0}, routing {1}, window {2} (grace {3}), HTTP on port {4}",
+        LOG.info("sinks reading {}, routing {}, window {} (grace {}), HTTP on port {}",
                 config.detectionsTopic(), config.subscriptions().stream().map(s -> s.token() + " -> " + s.topic())
                         .toList(), config.window(), config.grace(), http.port());
+        LOG.info("hierarchy: {}", config.hierarchy().describe());
     }
 
     private Map<String, Object> health() {
@@ -182,7 +186,7 @@ public final class SinksService implements AutoCloseable {
         try {
             c.close();
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "closing " + c + ": " + e, e);
+            LOG.warn("closing " + c + ": " + e, e);
         }
     }
 }

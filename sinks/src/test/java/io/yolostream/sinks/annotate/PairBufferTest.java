@@ -1,6 +1,6 @@
 package io.yolostream.sinks.annotate;
 
-import io.yolostream.sinks.Fixtures;
+import io.yolostream.sinks.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,13 +1,14 @@
 package io.yolostream.sinks.hierarchy;
 
 import io.yolostream.config.ConfigException;
-import io.yolostream.detector.wordtree.WordTree;
-import io.yolostream.sinks.Driver;
-import io.yolostream.sinks.Fixtures;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksSerdes;
 import io.yolostream.sinks.avro.RoutedDetection;
 import io.yolostream.sinks.avro.RoutedPathNode;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.routing.RoutingTopology;
+import io.yolostream.sinks.testing.Driver;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.WordTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.yolostream.sinks.Fixtures.T0;
+import static io.yolostream.sinks.testing.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

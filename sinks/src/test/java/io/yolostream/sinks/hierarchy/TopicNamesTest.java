@@ -1,6 +1,6 @@
 package io.yolostream.sinks.hierarchy;
 
-import io.yolostream.sinks.SinksConfig;
+import io.yolostream.sinks.config.SinksConfig;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -3,13 +3,15 @@ package io.yolostream.sinks.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.detector.wordtree.WordTree;
-import io.yolostream.sinks.Fixtures;
-import io.yolostream.sinks.SinksConfig;
-import io.yolostream.sinks.SinksSerdes;
+import io.yolostream.kafka.KafkaSetupException;
 import io.yolostream.sinks.avro.NodeCount;
 import io.yolostream.sinks.avro.RoutedDetection;
+import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.dlq.DlqHandler;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.WordTree;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -110,7 +112,7 @@ class SinksServiceIT {
     void aMissingDetectionsTopicFailsTheStartWithAClearMessage() {
         ServiceFixture f = new ServiceFixture("present", 1);
         SinksConfig c = f.config("detections-topic", f.kafka.uniqueTopic("absent"), "startup-timeout-ms", "500");
-        SinksException e = org.junit.jupiter.api.Assertions.assertThrows(SinksException.class,
+        KafkaSetupException e = org.junit.jupiter.api.Assertions.assertThrows(KafkaSetupException.class,
                 () -> new SinksService(c).close());
         assertTrue(e.getMessage().contains("expected it to exist within startup-timeout-ms"), e.getMessage());
     }

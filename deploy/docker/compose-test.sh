@@ -11,7 +11,7 @@
 #    detector replicas in one consumer group, under the project name yolostream-compose-test, and wait until every
 #    service is healthy (model-init: exited 0).
 # 3. From the host: kcat (read_committed) on localhost:29092 sees detection records of the demo camera; the sinks'
-#    /counts answers; ingest's control API answers with the token of docker/ingest.secrets.env and refuses without.
+#    /counts and ingest's control API answer with the tokens of docker/*.secrets.env and refuse without.
 # 4. SIGKILL the detector replica that owns the demo camera's partition (docker kill: docker-compose 1.29's `kill`
 #    cannot pick one replica) while frames flow, wait until the other replica has taken over and committed newer
 #    frames, then read the detections topic to its end: every frame of the camera between the first and the last
@@ -68,8 +68,8 @@ command -v "${compose_cmd[0]}" > /dev/null || die "${compose_cmd[*]} not found (
 command -v kcat > /dev/null || die "kcat not found (apt-get install kcat)"
 "$python" -c 'import avro' 2> /dev/null || die "$python cannot import avro (apt-get install python3-avro)"
 avsc=$(find "$repo" -path '*/src/main/avro/*' -name Detection.avsc -not -path '*/target/*' | head -1)
-decoder=$(find "$repo" -path '*/src/test/resources/*' -name read_detection.py -not -path '*/target/*' | head -1)
-[ -n "$avsc" ] && [ -n "$decoder" ] || die "Detection.avsc or read_detection.py not found under $repo"
+decoder=$repo/docs/examples/read_detection.py # the documented Python reader of the detections topic
+[ -n "$avsc" ] && [ -f "$decoder" ] || die "Detection.avsc or docs/examples/read_detection.py not found under $repo"
 
 port_free() { ! { exec 3<> "/dev/tcp/127.0.0.1/$1"; } 2> /dev/null; }
 pick_port() {
@@ -246,16 +246,19 @@ EOF
 }
 token_of() { sed -n "s/^$1=\(.\+\)$/\1/p" "$here/$2" | head -1; }
 ingest_token=$(token_of YOLOSTREAM_INGEST_API_TOKEN ingest.secrets.env)
-sinks_token=$(sed -n 's/^YOLOSTREAM_SINKS_[A-Z_]*TOKEN=\(.\+\)$/\1/p' "$here/sinks.secrets.env" | head -1)
+sinks_token=$(token_of YOLOSTREAM_SINKS_VIEWER_TOKEN sinks.secrets.env)
 [ -n "$ingest_token" ] || die "docker/ingest.secrets.env has no YOLOSTREAM_INGEST_API_TOKEN"
 code=$(http_status "http://127.0.0.1:$INGEST_HOST_PORT/cameras" "$ingest_token")
 [ "$code" = 200 ] || die "ingest GET /cameras with the token of docker/ingest.secrets.env: $code, expected 200"
 code=$(http_status "http://127.0.0.1:$INGEST_HOST_PORT/cameras")
 [ "$code" = 401 ] || die "ingest GET /cameras without a token: $code, expected 401"
 log "ingest's control API on 127.0.0.1:$INGEST_HOST_PORT: 200 with its token, 401 without"
+[ -n "$sinks_token" ] || die "docker/sinks.secrets.env has no YOLOSTREAM_SINKS_VIEWER_TOKEN"
 code=$(http_status "http://127.0.0.1:$SINKS_HOST_PORT/counts?camera=$camera" "$sinks_token")
-[ "$code" = 200 ] || die "sinks GET /counts?camera=$camera: $code, expected 200"
-log "sinks' /counts on 127.0.0.1:$SINKS_HOST_PORT: 200"
+[ "$code" = 200 ] || die "sinks GET /counts?camera=$camera with the viewer token: $code, expected 200"
+code=$(http_status "http://127.0.0.1:$SINKS_HOST_PORT/counts?camera=$camera")
+[ "$code" = 401 ] || die "sinks GET /counts?camera=$camera without a token: $code, expected 401"
+log "sinks' /counts on 127.0.0.1:$SINKS_HOST_PORT: 200 with the viewer token, 401 without"
 
 # ------------------------------------------------------------------------------------------------ kill a replica
 partition=${partitions%%,*}

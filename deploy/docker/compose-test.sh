@@ -262,9 +262,13 @@ log "sinks' /counts on 127.0.0.1:$SINKS_HOST_PORT: 200 with the viewer token, 40
 
 # ------------------------------------------------------------------------------------------------ kill a replica
 partition=${partitions%%,*}
+lookup_started=$SECONDS
 owner_ip=""
 for _ in $(seq 1 12); do
-  owner_ip=$(compose exec -T kafka /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 \
+  # (a light JVM for the tool, as the healthcheck's: the container's KAFKA_HEAP_OPTS are the broker's)
+  owner_ip=$(compose exec -T -e KAFKA_HEAP_OPTS=-Xmx64m \
+    -e 'KAFKA_JVM_PERFORMANCE_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData' \
+    kafka /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 \
     --describe --group yolostream-detector 2> /dev/null \
     | awk -v p="$partition" '$2 == "frames" && $3 == p { sub("^/", "", $8); print $8 }' | head -1)
   if [ -n "$owner_ip" ] && [ "$owner_ip" != "-" ]; then break; fi
@@ -277,6 +281,7 @@ for id in $(service_containers detector); do
   if [ "$ip" = "$owner_ip" ]; then victim=$id; else survivors=$((survivors + 1)); fi
 done
 [ -n "$victim" ] || die "no detector replica owns frames partition $partition (group member host '$owner_ip')"
+log "detector replicas: ${victim:0:12} owns frames partition $partition (found in $((SECONDS - lookup_started)) s)"
 read -r count dups gaps first last partitions statuses <<< "$(summary)"
 killed_at=$last
 "$docker" kill --signal KILL "$victim" > /dev/null

@@ -2,6 +2,7 @@ package io.yolostream.sinks.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.yolostream.sinks.counts.CountsQuery;
@@ -59,6 +60,11 @@ final class SinksHttp implements AutoCloseable {
         server.createContext("/counts", this::counts);
         web.register(server);
         server.start();
+    }
+
+    /** Another handler under {@code path} (its own routes below it). */
+    void register(String path, HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     /** The queries start once the Streams app exists (it needs this server's port first). */

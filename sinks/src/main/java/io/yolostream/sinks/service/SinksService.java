@@ -16,7 +16,14 @@ import io.yolostream.sinks.web.WebPages;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import io.yolostream.sinks.tracking.TrackingTopology;
+import io.yolostream.sinks.zones.ZoneWriter;
+import io.yolostream.sinks.zones.http.ZonesApi;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +53,7 @@ public final class SinksService implements AutoCloseable {
     private final SinksHttp http;
     private final LiveView live;
     private final WebPages web;
-    private final KafkaStreams streams;
+    private volatile KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -57,6 +64,14 @@ public final class SinksService implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             TopicSetup.checkAndCreate(config);
+            ZoneWriter zoneWriter = null;
+            if (config.tracking()) {
+                zoneWriter = new ZoneWriter(config.get(SinksConfig.BOOTSTRAP_SERVERS).strip(),
+                        config.kafkaOverrides(), config.zonesTopic());
+                opened.add(zoneWriter);
+                // the configured zones are (re)written at every start; the API's changes last until the next one
+                zoneWriter.putAll(config.configZones(), "config");
+            }
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.add(registry::close);
             metrics = new SinksMetrics(registry);
@@ -69,6 +84,9 @@ public final class SinksService implements AutoCloseable {
             http = new SinksHttp(config.get(SinksConfig.HTTP_HOST), config.get(SinksConfig.HTTP_PORT), registry,
                     this::health, web);
             opened.add(http);
+            if (zoneWriter != null) {
+                http.register(ZonesApi.PREFIX, new ZonesApi(zoneWriter, this::zonesStore, config.apiToken()));
+            }
             Topology topology = SinksTopology.buildTopology(config, metrics, live, selection);
             streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
             opened.add(() -> streams.close(Duration.ofSeconds(30)));
@@ -98,6 +116,16 @@ public final class SinksService implements AutoCloseable {
         LOG.info("sinks reading {}, routing {}, window {} (grace {}), HTTP on port {}",
                 config.detectionsTopic(), config.subscriptions().stream().map(s -> s.token() + " -> " + s.topic())
                         .toList(), config.window(), config.grace(), http.port());
+    }
+
+    /** This instance's copy of the zones topic (the global store). */
+    private ReadOnlyKeyValueStore<String, byte[]> zonesStore() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            throw new InvalidStateStoreException("the Streams app is not created yet");
+        }
+        return s.store(StoreQueryParameters.fromNameAndType(TrackingTopology.ZONES_STORE,
+                QueryableStoreTypes.keyValueStore()));
     }
 
     private Map<String, Object> health() {

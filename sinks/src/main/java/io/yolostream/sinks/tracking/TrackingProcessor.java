@@ -1,0 +1,95 @@
+package io.yolostream.sinks.tracking;
+
+import io.yolostream.detector.avro.Detection;
+import io.yolostream.sinks.avro.CameraTracks;
+import io.yolostream.sinks.avro.TrackEvent;
+import io.yolostream.sinks.zones.ZoneSpec;
+import io.yolostream.sinks.zones.ZoneStore;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tracker as a Kafka Streams processor on the detections (keyed by camera, so a camera's records come in order
+ * to one task): per record it loads the camera's {@link CameraTracker} from the changelogged store
+ * {@value TrackingTopology#STORE}, steps it with the camera's zones (from the global zones store), saves it and
+ * forwards the frame and the events. A wall-clock punctuator ends the tracks of cameras that sent nothing for
+ * {@code idleEndMs} (reason idle). The clock of the last record per camera is kept in memory only: after a restart
+ * each camera gets the full idle time again.
+ */
+final class TrackingProcessor implements Processor<String, Detection, String, TrackingOutput> {
+    /** How often idle cameras are looked for. */
+    static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+
+    private final Tracking tracking;
+    private final String zonesStore;
+    private final Map<String, Long> lastWallMs = new HashMap<>();
+    private ProcessorContext<String, TrackingOutput> context;
+    private KeyValueStore<String, CameraTracks> store;
+    private ReadOnlyKeyValueStore<String, byte[]> zones;
+
+    TrackingProcessor(Tracking tracking, String zonesStore) {
+        this.tracking = tracking;
+        this.zonesStore = zonesStore;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TrackingOutput> context) {
+        this.context = context;
+        this.store = context.getStateStore(TrackingTopology.STORE);
+        this.zones = context.getStateStore(zonesStore);
+        lastWallMs.clear();
+        context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::endIdle);
+    }
+
+    @Override
+    public void process(Record<String, Detection> record) {
+        Detection d = record.value();
+        String camera = d.getCameraId();
+        CameraTracks saved = store.get(camera);
+        CameraTracker t = saved == null ? CameraTracker.start(tracking, camera)
+                : CameraTracker.restore(tracking, saved);
+        List<ZoneSpec> z = ZoneStore.of(zones, camera);
+        CameraTracker.Result r = t.step(d, z);
+        store.put(camera, t.save());
+        lastWallMs.put(camera, context.currentSystemTimeMs());
+        context.forward(new Record<>(camera, TrackingOutput.of(r.frame(), z), record.timestamp()));
+        forward(camera, r.events());
+    }
+
+    private void forward(String camera, List<TrackEvent> events) {
+        for (TrackEvent e : events) {
+            context.forward(new Record<>(camera, TrackingOutput.of(e), e.getTime().toEpochMilli()));
+        }
+    }
+
+    private void endIdle(long now) {
+        List<KeyValue<String, CameraTracks>> idle = new ArrayList<>();
+        try (KeyValueIterator<String, CameraTracks> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, CameraTracks> kv = it.next();
+                Long last = lastWallMs.putIfAbsent(kv.key, now);
+                if (last != null && now - last >= tracking.idleEndMs() && !kv.value.getTracks().isEmpty()) {
+                    idle.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, CameraTracks> kv : idle) {
+            CameraTracker t = CameraTracker.restore(tracking, kv.value);
+            List<TrackEvent> events = t.endAll("idle", ZoneStore.of(zones, kv.key));
+            store.put(kv.key, t.save());
+            forward(kv.key, events);
+        }
+    }
+}

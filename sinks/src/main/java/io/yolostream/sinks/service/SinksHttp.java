@@ -99,7 +99,8 @@ final class SinksHttp implements AutoCloseable {
         }
         String camera = q.get("camera");
         List<Subscription> nodes = cq.nodes(q.get("node"));
-        if (nodes.isEmpty()) {
+        // no subscriptions: the per-node counts are empty, the zones' counts (of every track) still answer
+        if (nodes.isEmpty() && q.get("node") != null) {
             error(ex, 404, "node: expected one of the subscribed nodes "
                     + cq.nodes(null).stream().map(Subscription::name).toList() + ", found '" + q.get("node") + "'");
             return;

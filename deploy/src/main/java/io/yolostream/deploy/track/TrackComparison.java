@@ -1,6 +1,8 @@
 package io.yolostream.deploy.track;
 
+import io.yolostream.sinks.hierarchy.Hierarchy;
 import io.yolostream.sinks.track.TrackerParams;
+import io.yolostream.sinks.tracking.Tracking;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,8 +34,12 @@ public final class TrackComparison {
     public static List<Row> run(List<SyntheticScenes.Scene> scenes, TrackerParams params, PeerTracker peer,
                                 Path workDir) throws IOException, InterruptedException {
         List<Row> rows = new ArrayList<>();
+        Tracking tracking = new Tracking(params, Hierarchy.FLAT, List.of(), Long.MAX_VALUE);
         for (SyntheticScenes.Scene s : scenes) {
-            List<MotRow> ours = MotTracking.track(s.detections(), s.fps(), s.frames(), params);
+            // what `yolostream track --format motchallenge` does with the scene's detections
+            OfflineTracking.Run run = OfflineTracking.run(OfflineTracking.fromMot(s.detections(), s.fps(),
+                    s.frames(), s.id()), tracking, List.of());
+            List<MotRow> ours = OfflineTracking.toMot(run.frames(), OfflineTracking.DEFAULT_COAST_MS);
             MotMetrics.Scores o = MotMetrics.evaluate(s.gt(), ours, 0.5);
             MotMetrics.Scores p = null;
             if (peer != null) {

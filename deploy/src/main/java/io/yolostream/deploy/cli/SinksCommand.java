@@ -22,12 +22,19 @@ import java.util.concurrent.Callable;
                         + "detections, boxes drawn; also written to frames.annotated), recent detections with their "
                         + "WordTree path, counts per node. --snapshot-dir keeps the best frame per camera, label and "
                         + "window as JPEG + JSON.",
+                "Tracking (docs/tracking.md): objects keep ids over time (tracks topic, one record per frame), with a "
+                        + "WordTree label that deepens as evidence accumulates; zones and directed lines per camera "
+                        + "(--zones FILE, or PUT /api/zones/CAMERA/ID with the api-token) give events (events topic: "
+                        + "started, ended, entered/left with dwell, crossed with direction, dwell over a limit) and "
+                        + "unique tracks per zone and window in detections.counts and /counts.",
                 "Configuration precedence: defaults < --config file < YOLOSTREAM_SINKS_* environment < flags."},
         footer = {"", "Examples:",
                 "  yolostream sinks --subscribe dog,animal --tree 9k.tree --names 9k.names",
                 "  yolostream sinks --subscribe dog,vehicle --tree 9k.tree --names 9k.names --map voc   # a VOC model",
                 "  yolostream sinks --annotate-cameras '*' --snapshot-dir /var/lib/yolostream/snapshots",
-                "  kcat -C -b localhost:9092 -t detections.json -X isolation.level=read_committed"})
+                "  kcat -C -b localhost:9092 -t detections.json -X isolation.level=read_committed",
+                "  yolostream sinks --zones zones.json --api-token \"$TOKEN\" --subscribe person,car",
+                "  kcat -C -b localhost:9092 -t events.json -X isolation.level=read_committed"})
 final class SinksCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,6 +63,10 @@ final class SinksCommand implements Callable<Integer> {
                     "  live     http://localhost:%d/  (cameras; /cameras/ID: annotated video, detections)%n",
                     service.httpPort());
             out.printf(Locale.ROOT, "  counts   http://localhost:%d/counts?camera=ID&node=NAME%n", service.httpPort());
+            if (cfg.tracking()) {
+                out.printf(Locale.ROOT, "  zones    http://localhost:%d/api/zones  (PUT/DELETE /api/zones/CAMERA/ID%s)%n",
+                        service.httpPort(), cfg.apiToken() == null ? "" : " with the api-token");
+            }
             out.printf(Locale.ROOT, "  metrics  http://localhost:%d/metrics%n", service.httpPort());
             out.printf(Locale.ROOT, "  health   http://localhost:%d/health%n", service.httpPort());
             out.flush();

@@ -1,7 +1,7 @@
 package io.yolostream.sinks.tracking;
 
 import io.yolostream.sinks.avro.CameraTracks;
-import io.yolostream.sinks.avro.SavedEvidence;
+import io.yolostream.sinks.avro.SavedNode;
 import io.yolostream.sinks.avro.SavedTrack;
 import io.yolostream.sinks.track.Box;
 import io.yolostream.sinks.track.MotionFilter;
@@ -17,61 +17,76 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A camera's tracker to and from its record in the state store (every field that the next step needs). */
+/**
+ * A camera's tracker to and from its record in the state store (every field the next step needs). The WordTree nodes
+ * the tracks have evidence for are stored once per camera (tracks of the same kind share their paths); each track
+ * keeps indices into that table and its sums.
+ */
 final class TrackCodec {
     private TrackCodec() {
     }
 
     static CameraTracks save(String camera, String session, long lastSequence, Tracker t) {
+        List<SavedNode> nodes = new ArrayList<>();
+        Map<String, Integer> index = new HashMap<>();
         List<SavedTrack> tracks = new ArrayList<>();
         for (Track k : t.tracks()) {
-            List<SavedEvidence> ev = new ArrayList<>();
-            for (TrackLabel.Evidence e : k.label().evidence()) {
-                ev.add(new SavedEvidence(e.key(), e.name(), e.wordnetId(), e.labelId(), e.parentKey(), e.depth(),
-                        e.sum()));
+            List<TrackLabel.Evidence> evidence = k.label().evidence();
+            // parents come before children in a track's evidence (a path is added root first)
+            List<Integer> ids = new ArrayList<>(evidence.size());
+            List<Double> sums = new ArrayList<>(evidence.size());
+            for (TrackLabel.Evidence e : evidence) {
+                Integer i = index.get(e.key());
+                if (i == null) {
+                    Integer parent = e.parentKey() == null ? null : index.get(e.parentKey());
+                    i = nodes.size();
+                    nodes.add(new SavedNode(e.key(), e.name(), e.wordnetId(), e.labelId(), parent == null ? -1 : parent,
+                            e.depth()));
+                    index.put(e.key(), i);
+                }
+                ids.add(i);
+                sums.add(e.sum());
             }
+            String current = k.label().currentKey();
             Box b = k.lastBox();
             tracks.add(SavedTrack.newBuilder().setNumber(k.number()).setSerial(k.serial()).setState(k.state().name())
                     .setFilterState(boxed(k.filter().state())).setFilterCovariance(boxed(k.filter().covariance()))
                     .setFilterTime(k.filterTimeMs()).setHits(k.hits()).setMisses(k.misses())
                     .setFirstSeen(k.firstSeenMs()).setLastSeen(k.lastSeenMs()).setLastScore(k.lastScore())
                     .setLastBox(List.of(b.left(), b.top(), b.width(), b.height())).setVisible(k.visible())
-                    .setLabelWeight(k.label().weightSum()).setLabelCurrent(k.label().currentKey())
-                    .setLabelEvidence(ev).setInsideSince(new HashMap<>(k.zones().insideSince))
+                    .setLabelWeight(k.label().weightSum()).setLabelCurrent(current == null ? -1 : index.get(current))
+                    .setLabelNodes(ids).setLabelSums(sums).setInsideSince(new HashMap<>(k.zones().insideSince))
                     .setLineSide(new HashMap<>(k.zones().lineSide))
                     .setDwellReported(new ArrayList<>(k.zones().dwellReported)).build());
         }
-        return new CameraTracks(camera, session, t.lastTimeMs(), lastSequence, t.nextNumber(), t.nextSerial(),
+        return new CameraTracks(camera, session, t.lastTimeMs(), lastSequence, t.nextNumber(), t.nextSerial(), nodes,
                 tracks);
     }
 
     static Tracker restore(CameraTracks c, TrackerParams params) {
+        List<SavedNode> nodes = c.getNodes();
         List<Track> tracks = new ArrayList<>();
         for (SavedTrack s : c.getTracks()) {
             List<TrackLabel.Evidence> ev = new ArrayList<>();
-            for (SavedEvidence e : s.getLabelEvidence()) {
-                ev.add(new TrackLabel.Evidence(e.getKey(), e.getName(), e.getWordnetId(), e.getLabelId(),
-                        e.getParentKey(), e.getDepth(), e.getSum()));
+            for (int j = 0; j < s.getLabelNodes().size(); j++) {
+                SavedNode n = nodes.get(s.getLabelNodes().get(j));
+                ev.add(new TrackLabel.Evidence(n.getKey(), n.getName(), n.getWordnetId(), n.getLabelId(),
+                        n.getParent() < 0 ? null : nodes.get(n.getParent()).getKey(), n.getDepth(),
+                        s.getLabelSums().get(j)));
             }
             ZoneMemory zones = new ZoneMemory();
-            zones.insideSince.putAll(strings(s.getInsideSince()));
-            zones.lineSide.putAll(strings(s.getLineSide()));
-            s.getDwellReported().forEach(zones.dwellReported::add);
+            zones.insideSince.putAll(s.getInsideSince());
+            zones.lineSide.putAll(s.getLineSide());
+            zones.dwellReported.addAll(s.getDwellReported());
             List<Double> b = s.getLastBox();
+            String current = s.getLabelCurrent() < 0 ? null : nodes.get(s.getLabelCurrent()).getKey();
             tracks.add(Track.restore(s.getNumber(), s.getSerial(), TrackState.valueOf(s.getState()),
                     MotionFilter.restore(unboxed(s.getFilterState()), unboxed(s.getFilterCovariance())),
                     s.getFilterTime(), s.getHits(), s.getMisses(), s.getFirstSeen(), s.getLastSeen(),
                     s.getLastScore(), new Box(b.get(0), b.get(1), b.get(2), b.get(3)),
-                    TrackLabel.restore(ev, s.getLabelWeight(), s.getLabelCurrent()), zones, s.getVisible()));
+                    TrackLabel.restore(ev, s.getLabelWeight(), current), zones, s.getVisible()));
         }
         return Tracker.restore(params, tracks, c.getNextNumber(), c.getNextSerial(), c.getLastTime());
-    }
-
-    /** Avro maps may come back with Utf8 keys when read generically; the generated classes give Strings. */
-    private static <V> Map<String, V> strings(Map<? extends CharSequence, V> m) {
-        Map<String, V> out = new HashMap<>();
-        m.forEach((k, v) -> out.put(k.toString(), v));
-        return out;
     }
 
     private static List<Double> boxed(double[] a) {

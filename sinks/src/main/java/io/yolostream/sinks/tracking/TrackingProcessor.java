@@ -24,7 +24,10 @@ import java.util.Map;
  * The tracker as a Kafka Streams processor on the detections (keyed by camera, so a camera's records come in order
  * to one task): per record it loads the camera's {@link CameraTracker} from the changelogged store
  * {@value TrackingTopology#STORE}, steps it with the camera's zones (from the global zones store), saves it and
- * forwards the frame and the events. A wall-clock punctuator ends the tracks of cameras that sent nothing for
+ * forwards the frame and the events. The trackers are also kept in memory between records (decoding the state back
+ * on every record would cost more than tracking); the store is read when a camera is first seen by this task
+ * instance, so after a restart, a rebalance or a revived task (init runs again and clears the memory) tracking goes
+ * on from what was committed. A wall-clock punctuator ends the tracks of cameras that sent nothing for
  * {@code idleEndMs} (reason idle). The clock of the last record per camera is kept in memory only: after a restart
  * each camera gets the full idle time again.
  */
@@ -35,6 +38,7 @@ final class TrackingProcessor implements Processor<String, Detection, String, Tr
     private final Tracking tracking;
     private final String zonesStore;
     private final Map<String, Long> lastWallMs = new HashMap<>();
+    private final Map<String, CameraTracker> trackers = new HashMap<>();
     private ProcessorContext<String, TrackingOutput> context;
     private KeyValueStore<String, CameraTracks> store;
     private ReadOnlyKeyValueStore<String, byte[]> zones;
@@ -50,6 +54,7 @@ final class TrackingProcessor implements Processor<String, Detection, String, Tr
         this.store = context.getStateStore(TrackingTopology.STORE);
         this.zones = context.getStateStore(zonesStore);
         lastWallMs.clear();
+        trackers.clear();
         context.schedule(IDLE_CHECK, PunctuationType.WALL_CLOCK_TIME, this::endIdle);
     }
 
@@ -57,15 +62,21 @@ final class TrackingProcessor implements Processor<String, Detection, String, Tr
     public void process(Record<String, Detection> record) {
         Detection d = record.value();
         String camera = d.getCameraId();
-        CameraTracks saved = store.get(camera);
-        CameraTracker t = saved == null ? CameraTracker.start(tracking, camera)
-                : CameraTracker.restore(tracking, saved);
+        CameraTracker t = tracker(camera);
         List<ZoneSpec> z = ZoneStore.of(zones, camera);
         CameraTracker.Result r = t.step(d, z);
         store.put(camera, t.save());
         lastWallMs.put(camera, context.currentSystemTimeMs());
         context.forward(new Record<>(camera, TrackingOutput.of(r.frame(), z), record.timestamp()));
         forward(camera, r.events());
+    }
+
+    /** The camera's tracker: in memory, else from the store, else a new one. */
+    private CameraTracker tracker(String camera) {
+        return trackers.computeIfAbsent(camera, c -> {
+            CameraTracks saved = store.get(c);
+            return saved == null ? CameraTracker.start(tracking, c) : CameraTracker.restore(tracking, saved);
+        });
     }
 
     private void forward(String camera, List<TrackEvent> events) {
@@ -86,7 +97,7 @@ final class TrackingProcessor implements Processor<String, Detection, String, Tr
             }
         }
         for (KeyValue<String, CameraTracks> kv : idle) {
-            CameraTracker t = CameraTracker.restore(tracking, kv.value);
+            CameraTracker t = tracker(kv.key);
             List<TrackEvent> events = t.endAll("idle", ZoneStore.of(zones, kv.key));
             store.put(kv.key, t.save());
             forward(kv.key, events);

@@ -8,6 +8,7 @@ import io.yolostream.sinks.avro.ZoneTracks;
 import io.yolostream.sinks.common.DetectionStream;
 import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.zones.ZoneStore;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -125,9 +126,10 @@ public final class TrackingTopology {
             }
             if (r.value() == null) {
                 store.delete(r.key());
-            } else {
+            } else if (ZoneStore.decode(r.key(), r.value()) != null) {
                 store.put(r.key(), r.value());
             }
+            // an invalid record is skipped (warned about once): the previous version of that zone stays
         }
     }
 }

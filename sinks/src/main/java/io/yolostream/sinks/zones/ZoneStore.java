@@ -18,6 +18,8 @@ import java.util.List;
 public final class ZoneStore {
     private static final Logger LOG = LoggerFactory.getLogger(ZoneStore.class);
     private static final StringSerializer KEYS = new StringSerializer();
+    /** Records already warned about (each is read on every frame of its camera): logged once, not per frame. */
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private ZoneStore() {
     }
@@ -52,22 +54,29 @@ public final class ZoneStore {
         return out;
     }
 
-    static ZoneSpec decode(String key, byte[] value) {
+    /** The zone of a record, or null (and a warning, once per record) when it is not a valid one. */
+    public static ZoneSpec decode(String key, byte[] value) {
         if (value == null) {
             return null;
         }
         try {
             ZoneSpec z = ZoneCodec.fromRecord(SinksSerdes.zoneDefinition().deserializer().deserialize("zones", value));
             if (!z.key().equals(key) || !z.problems().isEmpty()) {
-                LOG.warn("zones topic: record {} skipped: expected a valid zone keyed <camera>/<id>, found {} {}", key,
-                        z.key(), z.problems());
+                warn(key, value, "zones topic: record " + key + " skipped: expected a valid zone keyed <camera>/<id>, "
+                        + "found " + z.key() + " " + z.problems());
                 return null;
             }
             return z;
         } catch (RuntimeException e) {
-            LOG.warn("zones topic: record {} skipped: expected an Avro ZoneDefinition, found {} bytes that do not "
-                    + "decode ({})", key, value.length, e.toString());
+            warn(key, value, "zones topic: record " + key + " skipped: expected an Avro ZoneDefinition, found "
+                    + value.length + " bytes that do not decode (" + e.getMessage() + ")");
             return null;
+        }
+    }
+
+    private static void warn(String key, byte[] value, String message) {
+        if (WARNED.size() < 10_000 && WARNED.add(key + "/" + java.util.Arrays.hashCode(value))) {
+            LOG.warn(message);
         }
     }
 }

@@ -201,6 +201,8 @@ class TrackingTopologyTest {
             }
             Map<Long, TrackFrame> out = frames(d, c);
             assertEquals("cam1/1", idOf(out.get(10L), 0), "the first frame after the restart continues track 1");
+            assertEquals("object > animal > dog", String.join(" > ", out.get(10L).getTracks().get(0).getLabelPath()
+                    .stream().map(n -> n.getName()).toList()), "the label evidence came back with the state");
             assertEquals("cam1/1", idOf(out.get(19L), 0));
             assertEquals("cam1/2", idOf(out.get(19L), 1), "a new object gets the next number, not 1 again");
             List<TrackEvent> ev = d.output(c.eventsTopic(), SinksSerdes.trackEvent()).readValuesToList();
@@ -323,5 +325,26 @@ class TrackingTopologyTest {
         SinksConfig c = config("tracking", "false");
         assertFalse(c.outputTopics().contains(c.tracksTopic()));
         assertFalse(TrackingTopology.buildTopology(c).describe().toString().contains("track"));
+    }
+
+    @Test
+    void countsWrittenBeforeTheZoneFieldsStillDecode() throws Exception {
+        // a NodeCount of version 1 (before zone, zoneKind, forward, backward), as retained on the counts topic
+        org.apache.avro.Schema v1 = new org.apache.avro.Schema.Parser().parse(getClass().getResourceAsStream(
+                "/io/yolostream/sinks/avro/NodeCount-v1.avsc"));
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+        old.put("cameraId", "cam1");
+        old.put("node", "dog");
+        old.put("topic", "detections.dog");
+        old.put("windowStart", T0);
+        old.put("windowEnd", T0 + 60_000);
+        old.put("count", 7L);
+        byte[] bytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), v1).encode(old).array();
+        NodeCount n = SinksSerdes.nodeCount().deserializer().deserialize("detections.counts", bytes);
+        assertEquals("dog", n.getNode());
+        assertEquals(7, n.getCount());
+        assertNull(n.getZone());
+        assertEquals(0, n.getForward());
     }
 }

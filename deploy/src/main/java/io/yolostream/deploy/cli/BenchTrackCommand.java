@@ -52,6 +52,10 @@ final class BenchTrackCommand implements Callable<Integer> {
             if (n < 1 || n > 10_000) {
                 throw new io.yolostream.deploy.track.TrackFileException("--objects: expected 1..10000, found " + n);
             }
+        }
+        // one unmeasured run first, so that every row runs compiled code (not only the later ones)
+        TrackCost.measure(objects.stream().mapToInt(Integer::intValue).max().orElse(50), frames, zones);
+        for (int n : objects) {
             for (TrackCost.Row r : TrackCost.measure(n, frames, zones)) {
                 out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.1f | %.1f |%n", n, r.part(), r.meanUs(),
                         r.p50Us(), r.p99Us(), r.maxUs());

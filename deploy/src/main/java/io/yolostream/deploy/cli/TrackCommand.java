@@ -230,11 +230,7 @@ final class TrackCommand implements Callable<Integer> {
                 .replaceAll("[{}]", "").replace("=", " "));
         out.printf(Locale.ROOT, "  events   %s%n", kinds.isEmpty() ? "none" : kinds.toString().replaceAll("[{}]", "")
                 .replace("=", " "));
-        out.printf(Locale.ROOT, "  output   %s%s%n", out(), events == null ? "" : ", events " + events);
+        out.printf(Locale.ROOT, "  output   %s%s%n", this.out, events == null ? "" : ", events " + events);
         out.flush();
-    }
-
-    private Path out() {
-        return out;
     }
 }

@@ -49,15 +49,12 @@ final class TrackCodec {
             }
             String current = k.label().currentKey();
             Box b = k.lastBox();
-            tracks.add(SavedTrack.newBuilder().setNumber(k.number()).setSerial(k.serial()).setState(k.state().name())
-                    .setFilterState(boxed(k.filter().state())).setFilterCovariance(boxed(k.filter().covariance()))
-                    .setFilterTime(k.filterTimeMs()).setHits(k.hits()).setMisses(k.misses())
-                    .setFirstSeen(k.firstSeenMs()).setLastSeen(k.lastSeenMs()).setLastScore(k.lastScore())
-                    .setLastBox(List.of(b.left(), b.top(), b.width(), b.height())).setVisible(k.visible())
-                    .setLabelWeight(k.label().weightSum()).setLabelCurrent(current == null ? -1 : index.get(current))
-                    .setLabelNodes(ids).setLabelSums(sums).setInsideSince(new HashMap<>(k.zones().insideSince))
-                    .setLineSide(new HashMap<>(k.zones().lineSide))
-                    .setDwellReported(new ArrayList<>(k.zones().dwellReported)).build());
+            tracks.add(new SavedTrack(k.number(), k.serial(), k.state().name(), boxed(k.filter().state()),
+                    boxed(k.filter().covariance()), k.filterTimeMs(), k.hits(), k.misses(), k.firstSeenMs(),
+                    k.lastSeenMs(), k.lastScore(), List.of(b.left(), b.top(), b.width(), b.height()), k.visible(),
+                    k.label().weightSum(), current == null ? -1 : index.get(current), ids, sums,
+                    new HashMap<>(k.zones().insideSince), new HashMap<>(k.zones().lineSide),
+                    new ArrayList<>(k.zones().dwellReported)));
         }
         return new CameraTracks(camera, session, t.lastTimeMs(), lastSequence, t.nextNumber(), t.nextSerial(), nodes,
                 tracks);

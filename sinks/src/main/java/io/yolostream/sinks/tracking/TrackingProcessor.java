@@ -103,4 +103,10 @@ final class TrackingProcessor implements Processor<String, Detection, String, Tr
             forward(kv.key, events);
         }
     }
+
+    @Override
+    public void close() {
+        trackers.clear();
+        lastWallMs.clear();
+    }
 }

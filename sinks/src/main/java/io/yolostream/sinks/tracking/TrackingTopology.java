@@ -70,7 +70,7 @@ public final class TrackingTopology {
                         Serdes.ByteArray()).withLoggingDisabled(), c.zonesTopic(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("zones"), ZonesLoader::new);
         KStream<String, TrackingOutput> out = detections
-                .process(() -> new TrackingProcessor(tracking, ZONES_STORE), Named.as("track"), STORE)
+                .processValues(() -> new TrackingProcessor(tracking, ZONES_STORE), Named.as("track"), STORE)
                 .peek((camera, o) -> live.accept(o), Named.as("tracks-live"));
         KStream<String, TrackFrame> frames = out.filter((k, o) -> o.frame() != null, Named.as("tracks-frames"))
                 .mapValues(TrackingOutput::frame, Named.as("tracks-frame"));

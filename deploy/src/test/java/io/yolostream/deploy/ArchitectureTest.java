@@ -45,7 +45,7 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage(MODEL_CORE).should().dependOnClassesThat().resideInAnyPackage(
                         "org.apache.kafka..", "org.apache.avro..", "org.bytedeco.ffmpeg..", "org.bytedeco.javacv..",
                         "io.yolostream.ingest..", "io.yolostream.config..", "io.yolostream.kafka..",
-                        "io.yolostream.schema..", "io.yolostream.detector.service..", "io.yolostream.detector.batch..",
+                        "io.yolostream.schema..", "io.yolostream.http..", "io.yolostream.detector.service..", "io.yolostream.detector.batch..",
                         "io.yolostream.detector.avro..", "io.yolostream.detector.schema..",
                         "io.yolostream.detector.video..", "io.yolostream.sinks..", "io.yolostream.deploy..")
                 .check(classes);
@@ -63,7 +63,7 @@ class ArchitectureTest {
     @Test
     void ingestKnowsNothingDownstream() {
         noClasses().that().resideInAnyPackage("io.yolostream.ingest..", "io.yolostream.config..",
-                        "io.yolostream.kafka..", "io.yolostream.schema..")
+                        "io.yolostream.kafka..", "io.yolostream.schema..", "io.yolostream.http..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.yolostream.detector..",
                         "io.yolostream.wordtree..", "io.yolostream.sinks..", "io.yolostream.deploy..")
                 .check(classes);

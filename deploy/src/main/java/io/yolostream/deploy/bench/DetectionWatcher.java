@@ -1,8 +1,8 @@
 package io.yolostream.deploy.bench;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
+import io.yolostream.detector.schema.DetectionCodec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.service.DetectConfig;
 import io.yolostream.detector.service.DetectService;
-import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.ingest.source.EncodedFrame;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.yolostream.deploy.bench;
 
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.ImageEncoding;
 import io.yolostream.ingest.avro.SourceKind;
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.source.EncodedFrame;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -1,11 +1,11 @@
 package io.yolostream.deploy.cli;
 
+import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.YoloDetector;
-import io.yolostream.detector.opencv.OpenCvDarknetNet;
 import io.yolostream.detector.opencv.ImageFiles;
+import io.yolostream.detector.opencv.OpenCvDarknetNet;
 import io.yolostream.detector.opencv.OpenCvLetterbox;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.RgbImage;

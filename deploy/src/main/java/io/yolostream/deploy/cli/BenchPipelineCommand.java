@@ -3,13 +3,13 @@ package io.yolostream.deploy.cli;
 import io.yolostream.deploy.bench.ClipFrames;
 import io.yolostream.deploy.bench.PipelineRun;
 import io.yolostream.deploy.bench.PipelineTable;
-import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.ingest.source.EncodedFrame;
-import picocli.CommandLine;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

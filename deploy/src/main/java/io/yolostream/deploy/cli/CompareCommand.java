@@ -1,16 +1,16 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.Detection;
-import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.ModelSource;
 import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.decode.DetectedBox;
+import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.quantize.Agreement;
 import io.yolostream.detector.quantize.SampledFrames;
-import io.yolostream.detector.video.FfmpegVideoFrames;
 import io.yolostream.detector.runtime.Device;
+import io.yolostream.detector.video.FfmpegVideoFrames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -105,8 +105,8 @@ final class CompareCommand implements Callable<Integer> {
             for (int i = 0; i < sets.size(); i++) {
                 Agreement one = new Agreement(iou);
                 int n = sets.get(i).forEach((RgbImage img) -> {
-                    List<Detection> da = a.detect(List.of(img), w, h).detections().get(0);
-                    List<Detection> db = b.detect(List.of(img), w, h).detections().get(0);
+                    List<DetectedBox> da = a.detect(List.of(img), w, h).detections().get(0);
+                    List<DetectedBox> db = b.detect(List.of(img), w, h).detections().get(0);
                     one.add(da, db);
                 });
                 images += n;

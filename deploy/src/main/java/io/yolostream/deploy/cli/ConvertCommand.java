@@ -1,8 +1,8 @@
 package io.yolostream.deploy.cli;
 
+import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.darknet.DarknetNetwork;
-import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.faceapi.TfjsWeights;
 import io.yolostream.detector.model.ModelException;
@@ -17,8 +17,8 @@ import io.yolostream.detector.quantize.RangeMethod;
 import io.yolostream.detector.quantize.SampledFrames;
 import io.yolostream.detector.video.FfmpegVideoFrames;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;

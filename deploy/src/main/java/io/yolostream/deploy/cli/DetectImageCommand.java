@@ -1,9 +1,9 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.HierarchyMode;
-import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.decode.DetectedBox;
+import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.opencv.ImageFiles;
 import io.yolostream.detector.preprocess.RgbImage;
 import picocli.CommandLine.Command;
@@ -78,7 +78,7 @@ final class DetectImageCommand implements Callable<Integer> {
             for (Path file : images) {
                 RgbImage image = ImageFiles.read(file, decoder);
                 YoloDetector.Batch batch = detector.detect(List.of(image), wh[0], wh[1]);
-                List<Detection> dets = batch.detections().get(0);
+                List<DetectedBox> dets = batch.detections().get(0);
                 if (json) {
                     out.println(DetectImageJson.line(file.toString(), image.width(), image.height(), wh, dets,
                             allClasses));
@@ -91,7 +91,7 @@ final class DetectImageCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void table(PrintWriter out, Path file, RgbImage image, int[] wh, List<Detection> dets,
+    private void table(PrintWriter out, Path file, RgbImage image, int[] wh, List<DetectedBox> dets,
                        YoloDetector.Timings t, String provider) {
         out.printf(Locale.ROOT, "%s: %dx%d at %dx%d on %s, %d object%s (preprocess %.1f ms, inference %.1f ms,"
                         + " decode %.1f ms)%n", file, image.width(), image.height(), wh[0], wh[1], provider,
@@ -102,11 +102,11 @@ final class DetectImageCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "  %-24s %6s %6s %7s %7s %7s %7s  %s%n", "label", "score", "obj", "left", "top",
                 "width", "height", allClasses ? "classes" : "path");
-        for (Detection d : dets) {
+        for (DetectedBox d : dets) {
             String extra = allClasses
                     ? d.classes().stream().map(c -> String.format(Locale.ROOT, "%s %.0f%%", c.name(), c.prob() * 100))
                     .collect(Collectors.joining(", "))
-                    : d.path().size() > 1 ? d.path().stream().map(Detection.PathNode::name)
+                    : d.path().size() > 1 ? d.path().stream().map(DetectedBox.PathNode::name)
                     .collect(Collectors.joining(" > ")) : "";
             out.printf(Locale.ROOT, "  %-24s %5.1f%% %5.1f%% %7.1f %7.1f %7.1f %7.1f  %s%n", d.label(),
                     d.score() * 100, d.objectness() * 100, d.box().left(), d.box().top(), d.box().width(),

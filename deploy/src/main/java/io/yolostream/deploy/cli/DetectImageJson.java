@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.yolostream.detector.decode.Detection;
+import io.yolostream.detector.decode.DetectedBox;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -22,7 +22,7 @@ final class DetectImageJson {
     private DetectImageJson() {
     }
 
-    static String line(String image, int width, int height, int[] size, List<Detection> detections,
+    static String line(String image, int width, int height, int[] size, List<DetectedBox> detections,
                        boolean withClasses) {
         ObjectNode n = JSON.createObjectNode();
         n.put("image", image);
@@ -42,8 +42,8 @@ final class DetectImageJson {
         }
     }
 
-    private static void object(ObjectNode j, Detection d, boolean withClasses) {
-        Detection.Box b = d.box();
+    private static void object(ObjectNode j, DetectedBox d, boolean withClasses) {
+        DetectedBox.Box b = d.box();
         ObjectNode box = j.putObject("box");
         put(box, "left", b.left(), 2);
         put(box, "top", b.top(), 2);
@@ -54,7 +54,7 @@ final class DetectImageJson {
         j.put("labelId", d.labelId());
         put(j, "score", d.score(), 6);
         ArrayNode path = j.putArray("path");
-        for (Detection.PathNode p : d.path()) {
+        for (DetectedBox.PathNode p : d.path()) {
             ObjectNode pj = path.addObject();
             pj.put("name", p.name());
             pj.put("labelId", p.labelId());
@@ -63,7 +63,7 @@ final class DetectImageJson {
         }
         if (withClasses) {
             ArrayNode classes = j.putArray("classes");
-            for (Detection.ClassScore c : d.classes()) {
+            for (DetectedBox.ClassScore c : d.classes()) {
                 ObjectNode cj = classes.addObject();
                 cj.put("id", c.id());
                 cj.put("name", c.name());

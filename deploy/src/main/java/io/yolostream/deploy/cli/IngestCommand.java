@@ -23,6 +23,8 @@ import java.util.concurrent.CountDownLatch;
                 "Service mode (default): runs the cameras of --config, with the control API, /metrics and /health "
                         + "on --http-port. Replay mode (--replay FILE): publishes every sampled frame of a video "
                         + "file, waits for Kafka, then writes an end-of-stream record.",
+                "The control API listens on 127.0.0.1 unless --http-host says otherwise, which needs --api-token; "
+                        + "writes take JSON (Content-Type: application/json) from no other site (Origin).",
                 "Configuration precedence: defaults < --config file < YOLOSTREAM_INGEST_* environment < flags."},
         footer = {"", "Config file (properties):",
                 "  bootstrap-servers=localhost:9092",
@@ -32,8 +34,8 @@ import java.util.concurrent.CountDownLatch;
                 "", "Examples:",
                 "  yolostream ingest --config cameras.properties",
                 "  yolostream ingest --replay parking.mp4 --camera-id parking --speed max",
-                "  curl -H 'Authorization: Bearer $TOKEN' -d '{\"id\":\"gate\",\"url\":\"rtsp://10.0.0.7/s\",\"fps\":2}' "
-                        + "localhost:8081/cameras"})
+                "  curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\",
+                "       -d '{\"id\":\"gate\",\"url\":\"rtsp://10.0.0.7/s\",\"fps\":2}' localhost:8081/cameras"})
 final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -78,8 +80,10 @@ final class IngestCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf(Locale.ROOT, "ingest: %d camera(s) -> topic %s on %s%n", cfg.cameras().size(),
                     cfg.get(IngestConfig.TOPIC), cfg.get(IngestConfig.BOOTSTRAP_SERVERS));
+            String token = cfg.get(IngestConfig.API_TOKEN);
             out.printf(Locale.ROOT, "  control API  http://localhost:%d/cameras%s%n", service.httpPort(),
-                    cfg.get(IngestConfig.API_TOKEN) == null ? "" : " (bearer token required)");
+                    token == null || token.isEmpty() ? " (no api-token: local clients only)"
+                            : " (bearer token required)");
             out.printf(Locale.ROOT, "  metrics      http://localhost:%d/metrics%n", service.httpPort());
             out.printf(Locale.ROOT, "  health       http://localhost:%d/health%n", service.httpPort());
             out.flush();

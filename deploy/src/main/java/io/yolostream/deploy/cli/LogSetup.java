@@ -23,6 +23,12 @@ final class LogSetup {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     // java.util.logging holds loggers weakly: keep the one whose level we set, or the setting is lost
     private static final Logger KAFKA = Logger.getLogger("org.apache.kafka");
+    /**
+     * Kafka Streams warns with a full stack trace for every record a deserialization handler skips; the sinks' DLQ
+     * handler logs one line per such record instead (where from, where to, why).
+     */
+    static final Logger STREAMS_SKIPPED_RECORDS =
+            Logger.getLogger("org.apache.kafka.streams.processor.internals.RecordDeserializer");
 
     private LogSetup() {
     }
@@ -41,6 +47,7 @@ final class LogSetup {
         root.setLevel(Level.INFO);
         // Kafka clients are chatty at INFO (every config dump); keep their warnings
         KAFKA.setLevel(Level.WARNING);
+        STREAMS_SKIPPED_RECORDS.setLevel(Level.SEVERE);
     }
 
     /** "12:00:01.234 INFO  CameraWorker: message" with URLs' credentials masked. */

@@ -1,17 +1,17 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.config.ConfigException;
-import io.yolostream.kafka.KafkaSetupException;
-import io.yolostream.schema.SchemaException;
-import io.yolostream.wordtree.WordTreeException;
+import io.yolostream.deploy.track.TrackFileException;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.service.DetectException;
 import io.yolostream.ingest.IngestException;
+import io.yolostream.kafka.KafkaSetupException;
+import io.yolostream.schema.SchemaException;
 import io.yolostream.sinks.common.SinksException;
-import io.yolostream.deploy.track.TrackFileException;
-import picocli.CommandLine;
+import io.yolostream.wordtree.WordTreeException;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * Turns a user's error — {@link ModelException}, {@link IngestException}, {@link ConfigException}, an unreachable

@@ -1,17 +1,17 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.wordtree.LabelNames;
-import io.yolostream.detector.darknet.DarknetConverter;
-import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.ModelSource;
 import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.catalog.ModelRef;
 import io.yolostream.detector.catalog.ModelStore;
+import io.yolostream.detector.darknet.DarknetConverter;
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.Device;
+import io.yolostream.wordtree.LabelNames;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

@@ -5,12 +5,12 @@ import io.yolostream.detector.catalog.ModelCatalog;
 import io.yolostream.detector.catalog.ModelFile;
 import io.yolostream.detector.catalog.ModelSpec;
 import io.yolostream.detector.catalog.ModelStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

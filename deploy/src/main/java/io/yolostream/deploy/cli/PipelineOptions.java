@@ -1,10 +1,10 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.deploy.run.RunSetup;
-import io.yolostream.detector.faceapi.FaceApiPackage;
-import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.catalog.ModelCatalog;
 import io.yolostream.detector.catalog.ModelStore;
+import io.yolostream.detector.faceapi.FaceApiPackage;
+import io.yolostream.detector.model.ModelException;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -21,10 +21,13 @@ final class PipelineOptions {
     @Option(names = "--weights", paramLabel = "FILE", description = "Darknet weights of a .cfg model.")
     Path weights;
 
-    @Option(names = "--names", paramLabel = "FILE", description = "Class names of a .cfg model.")
+    @Option(names = "--names", paramLabel = "FILE",
+            description = "Class names of the model (a .cfg model, or to rename an .onnx model's classes).")
     Path names;
 
-    @Option(names = "--tree", paramLabel = "FILE", description = "WordTree of a YOLO9000 .cfg model.")
+    @Option(names = "--tree", paramLabel = "FILE",
+            description = "WordTree of a YOLO9000 .cfg model (default: its tree= file, else the shipped 9k.tree). "
+                    + "Not for flat models: their classes go on a tree with --map.")
     Path tree;
 
     @Option(names = "--thresh", paramLabel = "P",
@@ -40,12 +43,25 @@ final class PipelineOptions {
     Path snapshotDir;
 
     @Option(names = "--subscribe", paramLabel = "NODES",
-            description = "WordTree nodes (or labels) to route to detections.<node> topics, e.g. dog,vehicle.")
+            description = "WordTree nodes to route to detections.<node> topics, by name or WordNet id, e.g. "
+                    + "animal,person,\"motor vehicle\" (a flat model without a map: its labels).")
     String subscribe;
 
-    @Option(names = "--map", paramLabel = "voc|coco|FILE",
-            description = "Places a flat model's classes on the WordTree given with --tree (voc, coco or a file).")
+    @Option(names = "--map", paramLabel = "voc|coco|FILE|auto|none",
+            description = "Places a flat model's classes on the WordTree the sinks route on (--map-tree), so "
+                    + "--subscribe animal works: voc, coco (built in), a 'label = node' file, none, or auto (the "
+                    + "default: voc or coco when the model's class names are that dataset's, else none). A YOLO9000 "
+                    + "model routes on its own tree.")
     String map;
+
+    @Option(names = "--map-tree", paramLabel = "9k|FILE",
+            description = "The WordTree --map places classes on (darknet .tree). Default: 9k, the YOLO9000 tree "
+                    + "shipped with yolostream.")
+    String mapTree;
+
+    @Option(names = "--map-names", paramLabel = "FILE",
+            description = "Names of the --map-tree's nodes, one per line (default: the shipped 9k.names).")
+    Path mapNames;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Use this Kafka cluster instead of the embedded broker.")
@@ -72,7 +88,8 @@ final class PipelineOptions {
     }
 
     Map<String, String> sinksFlags(RunSetup setup) {
-        Map<String, String> flags = setup.sinksFlags(subscribe, map);
+        Map<String, String> flags = setup.sinksFlags(subscribe, map, mapTree,
+                mapNames == null ? null : mapNames.toString());
         if (snapshotDir != null) {
             flags.put("snapshot-dir", snapshotDir.toAbsolutePath().toString());
         }

@@ -2,7 +2,9 @@ package io.yolostream.deploy.cli;
 
 import io.yolostream.deploy.run.AllInOne;
 import io.yolostream.deploy.run.ReplayRun;
+import io.yolostream.deploy.run.RunConsole;
 import io.yolostream.deploy.run.RunSetup;
+import io.yolostream.http.Tokens;
 import io.yolostream.ingest.IngestException;
 import io.yolostream.ingest.service.IngestConfig;
 import io.yolostream.ingest.source.CameraSpec;
@@ -41,9 +43,11 @@ import java.util.stream.Collectors;
                         + "yolov2-tiny-voc with seeded random weights, and a banner says so)."},
         footer = {"", "Examples:",
                 "  yolostream replay parking.mp4",
-                "  yolostream replay parking.mp4 --model yolov2-voc.onnx --subscribe car,person --out parking.jsonl",
+                "  yolostream replay parking.mp4 --model yolov2-voc --subscribe animal,person --out parking.jsonl",
+                "  yolostream replay parking.mp4 --model yolov2-tiny-voc.cfg --weights yolov2-tiny-voc.weights "
+                        + "--names voc.names --map voc --subscribe animal,\"motor vehicle\"",
                 "  yolostream replay gate.mkv --camera-id gate --fps 0 --speed 1 --model yolo9000.cfg "
-                        + "--weights yolo9000.weights --tree 9k.tree --names 9k.names --subscribe vehicle",
+                        + "--weights yolo9000.weights --subscribe dog,animal",
                 "  yolostream replay clip.mp4 --bootstrap-servers localhost:9092   # next to a running `yolostream run`",
                 "  yolostream replay gate.mp4 --track --zones zones.json --out gate.jsonl"})
 final class ReplayCommand implements Callable<Integer> {
@@ -83,8 +87,9 @@ final class ReplayCommand implements Callable<Integer> {
     PipelineOptions pipeline;
 
     @Option(names = "--port-base", defaultValue = "0", paramLabel = "PORT",
-            description = "HTTP ports: ingest API on PORT, detector on PORT+1, sinks on PORT+2; 0 = any free ones. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "HTTP ports, all on 127.0.0.1: ingest API on PORT, detector on PORT+1, sinks and the live "
+                    + "view on PORT+2; 0 = any free ones (the banner prints the live view's link with this start's "
+                    + "token, also written to DATA-DIR/replay.token). Default: ${DEFAULT-VALUE}.")
     int portBase;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -143,9 +148,15 @@ final class ReplayCommand implements Callable<Integer> {
         if (zones != null) {
             sinksFlags.put("zones", zones.toAbsolutePath().toString());
         }
-        try (AllInOne all = new AllInOne(setup.dataDir(), Map.of(), setup.modelFlags(),
-                sinksFlags, pipeline.bootstrapServers, pipeline.kafkaPort, portBase, instanceId, embedded)) {
+        String token = Tokens.generate();
+        Path tokenFile = setup.dataDir().resolve(TOKEN_FILE);
+        Tokens.write(tokenFile, token);
+        try (AllInOne all = new AllInOne(setup.dataDir(), Map.of(), setup.modelFlags(), sinksFlags,
+                pipeline.bootstrapServers, pipeline.kafkaPort, portBase, token, instanceId, embedded)) {
             banner(out, all, setup, camera);
+            out.printf(Locale.ROOT, "  live view    %s%n", RunConsole.liveViewLink(all.sinksPort(), token));
+            out.printf(Locale.ROOT, "  token        %s (new each start)%n", tokenFile);
+            out.flush();
             ReplayRun run = new ReplayRun(all, camera, pace, ingest.sourceOptions(), out(),
                     Duration.ofSeconds(Math.max(0, sinksWait)), track);
             running[0] = run;
@@ -164,6 +175,9 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The file in the data dir that holds this replay's token (run's is another, so both can share a dir). */
+    static final String TOKEN_FILE = "replay.token";
+
     private Path out() {
         return out.toAbsolutePath().normalize();
     }
@@ -178,6 +192,7 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  model        %s%n", all.modelId());
         out.printf(Locale.ROOT, "  topics       frames -> %s -> %s%n", all.detectionsTopic(),
                 String.join(", ", all.sinkTopics()));
+        out.printf(Locale.ROOT, "  hierarchy    %s%n", all.hierarchy());
         if (setup.modelNote() != null) {
             out.println("  " + setup.modelNote());
         }
@@ -206,6 +221,11 @@ final class ReplayCommand implements Callable<Integer> {
                 r.tracks() != null ? ", with its tracks and events" : "");
         out.printf(Locale.ROOT, "  topics       %s, %s%s%n", all.detectionsTopic(), String.join(", ", all.sinkTopics()),
                 r.sinksCaughtUp() ? "" : " (the sinks had not caught up: see the warning above)");
+        if (!r.routed().isEmpty()) {
+            out.printf(Locale.ROOT, "  routed       %s (records of this replay per hierarchy topic)%n",
+                    r.routed().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                            .collect(Collectors.joining(", ")));
+        }
         out.flush();
     }
 

@@ -2,11 +2,11 @@ package io.yolostream.deploy.cli;
 
 import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.service.SinksService;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,18 +22,21 @@ import java.util.concurrent.Callable;
                         + "detections, boxes drawn; also written to frames.annotated), recent detections with their "
                         + "WordTree path, counts per node. --snapshot-dir keeps the best frame per camera, label and "
                         + "window as JPEG + JSON.",
+                "HTTP listens on 127.0.0.1 unless --http-host says otherwise, which needs --viewer-token: then the "
+                        + "live view, /api and /counts take it (Authorization: Bearer, or log in: "
+                        + "http://HOST:PORT/?token=TOKEN or the login form); /metrics and /health stay open.",
                 "Tracking (docs/tracking.md): objects keep ids over time (tracks topic, one record per frame), with a "
                         + "WordTree label that deepens as evidence accumulates; zones and directed lines per camera "
-                        + "(--zones FILE, or PUT /api/zones/CAMERA/ID with the api-token) give events (events topic: "
+                        + "(--zones FILE, or PUT /api/zones/CAMERA/ID with the token) give events (events topic: "
                         + "started, ended, entered/left with dwell, crossed with direction, dwell over a limit) and "
                         + "unique tracks per zone and window in detections.counts and /counts.",
                 "Configuration precedence: defaults < --config file < YOLOSTREAM_SINKS_* environment < flags."},
         footer = {"", "Examples:",
-                "  yolostream sinks --subscribe dog,animal --tree 9k.tree --names 9k.names",
-                "  yolostream sinks --subscribe dog,vehicle --tree 9k.tree --names 9k.names --map voc   # a VOC model",
+                "  yolostream sinks --map voc --subscribe animal,person          # a VOC model, on the shipped 9k tree",
+                "  yolostream sinks --tree 9k --subscribe dog,animal,n02958343   # YOLO9000",
                 "  yolostream sinks --annotate-cameras '*' --snapshot-dir /var/lib/yolostream/snapshots",
                 "  kcat -C -b localhost:9092 -t detections.json -X isolation.level=read_committed",
-                "  yolostream sinks --zones zones.json --api-token \"$TOKEN\" --subscribe person,car",
+                "  yolostream sinks --zones zones.json --subscribe person,car",
                 "  kcat -C -b localhost:9092 -t events.json -X isolation.level=read_committed"})
 final class SinksCommand implements Callable<Integer> {
     @Spec
@@ -59,13 +62,15 @@ final class SinksCommand implements Callable<Integer> {
             Thread hook = new Thread(service::close, "sinks-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.printf(Locale.ROOT, "sinks: %s -> %s%n", cfg.detectionsTopic(), String.join(", ", cfg.outputTopics()));
+            String login = cfg.get(SinksConfig.VIEWER_TOKEN) == null || cfg.get(SinksConfig.VIEWER_TOKEN).isEmpty()
+                    ? "no viewer token: local clients only" : "viewer token required: ?token=TOKEN logs a browser in";
             out.printf(Locale.ROOT,
-                    "  live     http://localhost:%d/  (cameras; /cameras/ID: annotated video, detections)%n",
-                    service.httpPort());
+                    "  live     http://localhost:%d/  (cameras; /cameras/ID: annotated video, detections; %s)%n",
+                    service.httpPort(), login);
             out.printf(Locale.ROOT, "  counts   http://localhost:%d/counts?camera=ID&node=NAME%n", service.httpPort());
             if (cfg.tracking()) {
-                out.printf(Locale.ROOT, "  zones    http://localhost:%d/api/zones  (PUT/DELETE /api/zones/CAMERA/ID%s)%n",
-                        service.httpPort(), cfg.apiToken() == null ? "" : " with the api-token");
+                out.printf(Locale.ROOT, "  zones    http://localhost:%d/api/zones  (PUT/DELETE /api/zones/CAMERA/ID)%n",
+                        service.httpPort());
             }
             out.printf(Locale.ROOT, "  metrics  http://localhost:%d/metrics%n", service.httpPort());
             out.printf(Locale.ROOT, "  health   http://localhost:%d/health%n", service.httpPort());

@@ -1,16 +1,18 @@
 package io.yolostream.deploy.run;
 
 import io.micrometer.core.instrument.Gauge;
-import io.yolostream.kafka.embedded.EmbeddedKafka;
+import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.service.DetectConfig;
 import io.yolostream.detector.service.DetectService;
 import io.yolostream.ingest.publish.FramePublisher;
 import io.yolostream.ingest.service.CameraStatus;
 import io.yolostream.ingest.service.IngestConfig;
 import io.yolostream.ingest.service.IngestService;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.hierarchy.ModelClasses;
+import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.service.SinksService;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,19 @@ import java.util.Properties;
  */
 public final class AllInOne implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AllInOne.class);
+    /** The frames topic's retention in the all-in-one unless YOLOSTREAM_INGEST_FRAMES_RETENTION_* say otherwise. */
+    public static final int FRAMES_RETENTION_MINUTES = 60;
+    public static final int FRAMES_RETENTION_MB = 2048;
+    /**
+     * The embedded broker's defaults for every other topic it holds (detections, annotated frames, counts, ...):
+     * a day or 256 MiB per partition, whichever comes first, in segments small enough for that to act; checked
+     * every 30 s (Kafka's default is 5 min). Compacted topics (state-store changelogs) keep their latest values.
+     */
+    public static final Map<String, String> BROKER_RETENTION = Map.of(
+            "log.retention.hours", "24",
+            "log.retention.bytes", String.valueOf(256L << 20),
+            "log.segment.bytes", String.valueOf(64L << 20),
+            "log.retention.check.interval.ms", "30000");
 
     private final EmbeddedKafka broker;
     private final String bootstrap;
@@ -39,13 +54,16 @@ public final class AllInOne implements AutoCloseable {
     /**
      * @param cameras    camera id → URL or file (looped as a live camera)
      * @param model      model flags for the detector (model, weights, names, tree, thresh, ...)
-     * @param sinksFlags sinks flags (subscribe, tree, names, map)
+     * @param sinksFlags sinks flags (subscribe, map, map-tree, map-names, ...); the routing tree of a YOLO9000
+     *                   model and the map of a flat one follow from the model the detector opened
      * @param bootstrap  an existing cluster, or null for the embedded broker in {@code dataDir/kafka}
      * @param portBase   ingest API on portBase, detector on +1, sinks on +2; 0 = any free ports
+     * @param token      the ingest API's token and the live view's viewer token (one per start; see
+     *                   {@link io.yolostream.http.Tokens})
      */
     public AllInOne(Path dataDir, Map<String, String> cameras, Map<String, String> model,
-                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase) {
-        this(dataDir, cameras, model, sinksFlags, bootstrap, kafkaPort, portBase, "all-in-one", true);
+                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase, String token) {
+        this(dataDir, cameras, model, sinksFlags, bootstrap, kafkaPort, portBase, token, "all-in-one", true);
     }
 
     /**
@@ -56,22 +74,26 @@ public final class AllInOne implements AutoCloseable {
      *                         whose partitions would stay assigned to it for a session timeout after it leaves
      */
     public AllInOne(Path dataDir, Map<String, String> cameras, Map<String, String> model,
-                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase, String instanceId,
-                    boolean staticMembership) {
+                    Map<String, String> sinksFlags, String bootstrap, int kafkaPort, int portBase, String token,
+                    String instanceId, boolean staticMembership) {
         EmbeddedKafka b = null;
         IngestService in = null;
         DetectService det = null;
         String detTopic;
         try {
             if (bootstrap == null) {
-                b = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, Map.of());
+                b = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, BROKER_RETENTION);
                 bootstrap = b.bootstrapServers();
             }
+            // the all-in-one's defaults go where the environment (YOLOSTREAM_INGEST_*) can change them
             Properties ingestFile = new Properties();
+            ingestFile.setProperty(IngestConfig.FRAMES_RETENTION_MINUTES.name(),
+                    Integer.toString(FRAMES_RETENTION_MINUTES));
+            ingestFile.setProperty(IngestConfig.FRAMES_RETENTION_MB.name(), Integer.toString(FRAMES_RETENTION_MB));
             cameras.forEach((id, url) -> ingestFile.setProperty("camera." + id + ".url", url));
-            in = new IngestService(IngestConfig.resolve(ingestFile, Map.of(), Map.of(
+            in = new IngestService(IngestConfig.resolve(ingestFile, ingestEnvironment(), Map.of(
                     "bootstrap-servers", bootstrap, "http-port", Integer.toString(port(portBase, 0)),
-                    "http-host", "127.0.0.1")));
+                    "http-host", "127.0.0.1", "api-token", token)));
             Map<String, String> detectFlags = new LinkedHashMap<>(model);
             detectFlags.put("bootstrap-servers", bootstrap);
             detectFlags.put("http-port", Integer.toString(port(portBase, 1)));
@@ -86,9 +108,13 @@ public final class AllInOne implements AutoCloseable {
             sf.put("bootstrap-servers", bootstrap);
             sf.put("http-port", Integer.toString(port(portBase, 2)));
             sf.put("http-host", "127.0.0.1");
+            sf.put("viewer-token", token);
             sf.put("state-dir", dataDir.resolve("sinks-state").toString());
+            // the sinks know the model here: a YOLO9000 model's tree routes, a flat model's names pick the map
+            ModelInfo info = det.modelInfo();
             this.sinks = new SinksService(SinksConfig.resolve(
-                    staticMembership ? staticMember(instanceId + "-sinks") : new Properties(), Map.of(), sf));
+                    staticMembership ? staticMember(instanceId + "-sinks") : new Properties(), Map.of(), sf,
+                    new ModelClasses(info.name(), info.names(), info.tree())));
         } catch (RuntimeException e) {
             if (det != null) {
                 det.close();
@@ -107,6 +133,17 @@ public final class AllInOne implements AutoCloseable {
         this.detect = det;
         this.detectionsTopic = detTopic;
         LOG.info("all-in-one running on {}", bootstrap);
+    }
+
+    /** The YOLOSTREAM_INGEST_* variables (camera allowlist, retention, ...): flags above still win. */
+    private static Map<String, String> ingestEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("YOLOSTREAM_INGEST_")) {
+                env.put(k, v);
+            }
+        });
+        return env;
     }
 
     private static int port(int base, int offset) {
@@ -147,6 +184,16 @@ public final class AllInOne implements AutoCloseable {
 
     public java.util.List<String> sinkTopics() {
         return sinks.config().outputTopics();
+    }
+
+    /** The hierarchy topics, one per subscription, in the order subscribed. */
+    public List<String> routedTopics() {
+        return sinks.config().subscriptions().stream().map(Subscription::topic).toList();
+    }
+
+    /** Which WordTree and map the sinks route on, and why (e.g. the map chosen from the model's names). */
+    public String hierarchy() {
+        return sinks.config().hierarchy().describe();
     }
 
     /** The ingest service's frame publisher (replays put their frames here). */

@@ -1,10 +1,10 @@
 package io.yolostream.deploy.run;
 
-import io.yolostream.wordtree.LabelNames;
 import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.RandomWeights;
+import io.yolostream.wordtree.LabelNames;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;

@@ -1,18 +1,18 @@
 package io.yolostream.deploy.run;
 
-import io.yolostream.detector.schema.DetectionCodec;
-import io.yolostream.schema.SchemaException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.schema.AvroTrust;
+import io.yolostream.schema.SchemaException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -70,7 +70,15 @@ final class DetectionTail implements AutoCloseable {
                             f.objects += d.getStatus() == DetectionStatus.OK ? d.getObjects().size() : 0;
                             f.last = d;
                         }
-                        listener.accept(d);
+                        try {
+                            listener.accept(d);
+                        } catch (RuntimeException e) {
+                            // nor must a record the printer chokes on
+                            skipped.incrementAndGet();
+                            LOG.warn("console: skipped record {}#{} of {} (partition {}, offset {}) it could not"
+                                    + " print: {}", d.getCameraId(), d.getSequence(), topic, r.partition(),
+                                    r.offset(), e.toString());
+                        }
                     }
                 }
             } catch (org.apache.kafka.common.errors.WakeupException e) {
@@ -83,9 +91,14 @@ final class DetectionTail implements AutoCloseable {
         thread.start();
     }
 
-    /** Records that did not decode (each logged and skipped). */
+    /** Records that did not decode or print (each logged and skipped). */
     long skipped() {
         return skipped.get();
+    }
+
+    /** Whether the console's thread is still following the topic (it stops only on close). */
+    boolean isRunning() {
+        return thread.isAlive();
     }
 
     Map<String, CameraFigures> figures() {

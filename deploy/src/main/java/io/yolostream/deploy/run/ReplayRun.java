@@ -1,11 +1,11 @@
 package io.yolostream.deploy.run;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
+import io.yolostream.detector.schema.DetectionCodec;
+import io.yolostream.detector.schema.DetectionJson;
 import io.yolostream.ingest.IngestException;
-import io.yolostream.schema.AvroTrust;
 import io.yolostream.ingest.publish.FramePublisher;
 import io.yolostream.ingest.source.CameraSpec;
 import io.yolostream.ingest.source.EncodedFrame;
@@ -13,7 +13,8 @@ import io.yolostream.ingest.source.FrameSink;
 import io.yolostream.ingest.source.ReplaySource;
 import io.yolostream.ingest.source.ReplaySpeed;
 import io.yolostream.ingest.source.VideoSource;
-import io.yolostream.detector.schema.DetectionJson;
+import io.yolostream.schema.AvroTrust;
+import io.yolostream.sinks.common.SinksSerdes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,7 +25,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -83,10 +84,11 @@ public final class ReplayRun {
      * @param objectsPerLabel objects of OK records by label, most frequent first
      * @param statuses        records by status (OK, SKIPPED_STALE, ERROR)
      * @param sinksCaughtUp   the sinks consumed every record of the replay before the wait ran out
+     * @param routed          records of the replay in each hierarchy topic (read_committed), in subscription order
      */
     public record Result(String cameraId, String sessionId, long frames, long objects,
                          Map<String, Long> objectsPerLabel, Map<DetectionStatus, Long> statuses, Duration wallTime,
-                         double fps, Path out, boolean sinksCaughtUp, Tracks tracks) {
+                         double fps, Path out, boolean sinksCaughtUp, Map<String, Long> routed, Tracks tracks) {
     }
 
     /**
@@ -151,6 +153,7 @@ public final class ReplayRun {
              OutputStream lines = Files.newOutputStream(tmp);
              ReplayTracks tracks = track ? ReplayTracks.open(all) : null) {
             assignAtEnd(consumer);
+            Map<TopicPartition, Long> routedFrom = routedEnds(consumer);
             Map<Long, Detection> held = new java.util.TreeMap<>();
             CountingSink sink = new CountingSink(all.publisher());
             AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -209,6 +212,7 @@ public final class ReplayRun {
                             }
                         }
                     }
+                    sink.committed = seen.size();
                     if (tracks != null) {
                         tracks.poll(camera.id(), session, Duration.ZERO);
                     }
@@ -238,13 +242,14 @@ public final class ReplayRun {
                         lines.close();
                         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
                         boolean caughtUp = awaitSinks(lastOffsets);
+                        Map<String, Long> routed = countRouted(routedFrom, session);
                         Map<String, Long> sorted = new LinkedHashMap<>();
                         labels.entrySet().stream()
                                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()
                                         .thenComparing(Map.Entry.comparingByKey()))
                                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
                         return new Result(camera.id(), session, expected, objects, sorted, statuses, wall,
-                                expected * 1e9 / Math.max(1, wall.toNanos()), out, caughtUp, summary);
+                                expected * 1e9 / Math.max(1, wall.toNanos()), out, caughtUp, routed, summary);
                     }
                 }
             } finally {
@@ -298,6 +303,51 @@ public final class ReplayRun {
         }
     }
 
+    /** Where each hierarchy topic ends (committed) before the replay: its records come after. */
+    private Map<TopicPartition, Long> routedEnds(KafkaConsumer<String, byte[]> consumer) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String topic : all.routedTopics()) {
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                parts.add(new TopicPartition(p.topic(), p.partition()));
+            }
+        }
+        return parts.isEmpty() ? Map.of() : new HashMap<>(consumer.endOffsets(parts, Duration.ofSeconds(30)));
+    }
+
+    /**
+     * The replay's records in each hierarchy topic: read (read_committed) from where the topic ended before the
+     * replay to where it ends now, counting those of the replay's session. The sinks write them in the transaction
+     * that commits their input offsets, so once they caught up this is every one.
+     */
+    private Map<String, Long> countRouted(Map<TopicPartition, Long> from, String session) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        all.routedTopics().forEach(t -> counts.put(t, 0L));
+        if (from.isEmpty()) {
+            return counts;
+        }
+        var routed = SinksSerdes.routed().deserializer();
+        try (KafkaConsumer<String, byte[]> c = consumer()) {
+            List<TopicPartition> parts = new ArrayList<>(from.keySet());
+            c.assign(parts);
+            from.forEach(c::seek);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("counting the hierarchy topics of the replay: not at their end {} within 60 s", ends);
+                    break;
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (camera.id().equals(r.key())
+                            && session.equals(routed.deserialize(r.topic(), r.value()).getSessionId())) {
+                        counts.merge(r.topic(), 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+
     /** Waits until the sinks' group has committed past the replay's last record in each partition. */
     private boolean awaitSinks(Map<Integer, Long> lastOffsets) throws InterruptedException {
         if (lastOffsets.isEmpty()) {
@@ -336,10 +386,18 @@ public final class ReplayRun {
         }
     }
 
-    /** Hands frames to the publisher; remembers the run's session id and, once acknowledged, its frame count. */
+    /**
+     * Hands frames to the publisher; remembers the run's session id and, once acknowledged, its frame count. It
+     * stays at most {@value #MAX_AHEAD} frames ahead of the committed detections: a replay at full speed cannot
+     * outrun the detector by more than the frames topic keeps (the all-in-one's retention), so none is deleted
+     * before it was detected, and the broker's disk is not filled by one replay.
+     */
     private static final class CountingSink implements FrameSink {
+        static final long MAX_AHEAD = 500;
         private final FramePublisher publisher;
         private final Map<String, Long> put = new ConcurrentHashMap<>();
+        private long putFrames;
+        volatile long committed;
         volatile String sessionId;
         volatile long endedFrames = -1;
 
@@ -360,9 +418,16 @@ public final class ReplayRun {
 
         @Override
         public void put(EncodedFrame frame) throws InterruptedException {
+            while (putFrames - committed >= MAX_AHEAD) {
+                LockSupport.parkNanos(this, 20_000_000L); // the run's thread counts committed records as they come
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("replay interrupted while the detector catches up");
+                }
+            }
             sessionId = frame.sessionId();
             put.merge(frame.cameraId(), 1L, Long::sum);
             publisher.put(frame);
+            putFrames++;
         }
 
         @Override

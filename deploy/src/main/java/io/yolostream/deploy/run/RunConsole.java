@@ -3,7 +3,6 @@ package io.yolostream.deploy.run;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.ingest.service.CameraStatus;
-
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
@@ -15,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /** The all-in-one console: a banner, every detection with objects as it is committed, a status line per camera. */
 public final class RunConsole implements AutoCloseable {
+    /** The file in the data dir that holds this start's token. */
+    public static final String TOKEN_FILE = "run.token";
     private static final long STATUS_EVERY_S = 5;
 
     private final AllInOne all;
@@ -22,6 +23,7 @@ public final class RunConsole implements AutoCloseable {
     private final DetectionTail tail;
     private final ScheduledExecutorService status;
     private final Map<String, long[]> previous = new java.util.HashMap<>();
+    private long reportedSkipped;
 
     public RunConsole(AllInOne all, PrintWriter out) {
         this.all = all;
@@ -35,21 +37,29 @@ public final class RunConsole implements AutoCloseable {
         status.scheduleAtFixedRate(this::statusLines, STATUS_EVERY_S, STATUS_EVERY_S, TimeUnit.SECONDS);
     }
 
-    public void banner(RunSetup setup) {
+    /**
+     * @param token     this start's token (the live view's link carries it; the ingest API wants it as bearer)
+     * @param tokenFile where it is kept for scripts (mode 0600)
+     */
+    public void banner(RunSetup setup, String token, java.nio.file.Path tokenFile) {
         synchronized (out) {
             out.println("yolostream all-in-one");
             out.printf(Locale.ROOT, "  kafka        %s (%s)%n", all.bootstrapServers(),
                     all.embeddedBroker() ? "embedded, data in " + setup.dataDir().resolve("kafka") : "external");
             out.println("  topics       frames -> detections (+ frames.dlq)");
-            out.printf(Locale.ROOT, "  ingest       http://127.0.0.1:%d/cameras  /metrics  /health%n", all.ingestPort());
+            out.printf(Locale.ROOT, "  ingest       http://127.0.0.1:%d/cameras  /metrics  /health  (cameras: "
+                    + "Authorization: Bearer <token>)%n", all.ingestPort());
             out.printf(Locale.ROOT, "  detector     http://127.0.0.1:%d/metrics  /health  (model %s)%n",
                     all.detectPort(), all.modelId());
             out.printf(Locale.ROOT, "  sinks        http://127.0.0.1:%d/counts?camera=ID&node=NAME  /metrics  /health%n",
                     all.sinksPort());
             out.printf(Locale.ROOT, "               %s%n", String.join(", ", all.sinkTopics()));
+            out.printf(Locale.ROOT, "  hierarchy    %s%n", all.hierarchy());
             out.printf(Locale.ROOT,
-                    "  live view    http://127.0.0.1:%d/  (cameras, annotated video, detections, counts)%n",
-                    all.sinksPort());
+                    "  live view    %s  (cameras, annotated video, detections, counts)%n",
+                    liveViewLink(all.sinksPort(), token));
+            out.printf(Locale.ROOT, "  token        %s (new each start: the live view's and the ingest API's)%n",
+                    tokenFile);
             setup.cameras().forEach((id, url) -> out.printf(Locale.ROOT, "  camera %-6s %s%n", id,
                     io.yolostream.config.UrlMasker.mask(url)));
             if (setup.modelNote() != null) {
@@ -64,6 +74,11 @@ public final class RunConsole implements AutoCloseable {
             out.println();
             out.flush();
         }
+    }
+
+    /** The live view's link that logs the browser in (the token becomes a cookie and leaves the address bar). */
+    public static String liveViewLink(int port, String token) {
+        return "http://127.0.0.1:" + port + "/?token=" + token;
     }
 
     private void print(Detection d) {
@@ -101,6 +116,12 @@ public final class RunConsole implements AutoCloseable {
                             (objects - before[1]) / (double) STATUS_EVERY_S,
                             s.source().lastError() != null && !s.source().connected()
                                     ? " (" + s.source().lastError() + ")" : "");
+                }
+                long skipped = tail.skipped();
+                if (skipped > reportedSkipped) {
+                    out.printf(Locale.ROOT, "[status] skipped %d detection record(s) the console could not read"
+                            + " (see the log); it goes on%n", skipped - reportedSkipped);
+                    reportedSkipped = skipped;
                 }
                 if (!all.detectorRunning()) {
                     out.println("[status] the detector stopped: see the log above");

@@ -1,5 +1,8 @@
 package io.yolostream.deploy.run;
 
+import io.yolostream.config.ConfigException;
+import io.yolostream.detector.darknet.DarknetCfg;
+import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.ingest.IngestException;
 
 import java.nio.file.Files;
@@ -83,6 +86,9 @@ public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, St
             if (!Files.isRegularFile(model)) {
                 throw new IngestException("--model " + model + ": expected a model file, found none");
             }
+            if (tree != null) {
+                checkModelTree(model, tree);
+            }
             flags.put("model", model.toString());
             if (weights != null) {
                 flags.put("weights", weights.toString());
@@ -101,8 +107,35 @@ public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, St
         return new RunSetup(dir, cameras, flags, demoModel, demoVideo, note);
     }
 
-    /** The sinks' flags: subscriptions, and the WordTree (the model's own, or --tree with --names) to place them. */
+    /**
+     * {@code --tree} is a YOLO9000 model's own tree, for its cfg. Given for a flat model it is the issue-18 mix-up
+     * (the tree to route a flat model's classes on is the sinks' map-tree): say so before the model is opened.
+     */
+    static void checkModelTree(Path model, Path tree) {
+        String routing = "; the sinks place a flat model's classes on the shipped YOLO9000 9k tree with --map "
+                + "voc|coco|FILE (auto for VOC and COCO models), on another tree with --map-tree FILE --map-names FILE";
+        if (!model.toString().endsWith(".cfg")) {
+            throw new ConfigException("--tree " + tree + ": expected a YOLO9000 darknet .cfg model (--tree is its "
+                    + "WordTree), found the ONNX model " + model + ", which carries its own tree when it has one"
+                    + routing);
+        }
+        if (DarknetNetwork.of(DarknetCfg.read(model)).region().treeFile() == null) {
+            throw new ConfigException("--tree " + tree + ": expected a YOLO9000 model (a cfg whose [region] has "
+                    + "tree=), found " + model + ", a flat model: --tree and --names are the model's own" + routing);
+        }
+    }
+
+    /** The sinks' flags: subscriptions and the map (the routing tree follows from the model, see AllInOne). */
     public Map<String, String> sinksFlags(String subscribe, String map) {
+        return sinksFlags(subscribe, map, null, null);
+    }
+
+    /**
+     * @param map      voc, coco, FILE, none or auto (null: auto)
+     * @param mapTree  the tree the map places classes on (null: the shipped 9k tree)
+     * @param mapNames the names of {@code mapTree}'s nodes
+     */
+    public Map<String, String> sinksFlags(String subscribe, String map, String mapTree, String mapNames) {
         Map<String, String> f = new LinkedHashMap<>();
         if (subscribe != null && !subscribe.isBlank()) {
             f.put("subscribe", subscribe);
@@ -110,14 +143,14 @@ public record RunSetup(Path dataDir, Map<String, String> cameras, Map<String, St
             // the default face model: count its one class, so the live view's counts fill
             f.put("subscribe", "face");
         }
-        if (modelFlags.containsKey("tree")) {
-            f.put("tree", modelFlags.get("tree"));
-            if (modelFlags.containsKey("names")) {
-                f.put("names", modelFlags.get("names"));
-            }
-        }
         if (map != null) {
             f.put("map", map);
+        }
+        if (mapTree != null) {
+            f.put("map-tree", mapTree);
+        }
+        if (mapNames != null) {
+            f.put("map-names", mapNames);
         }
         return f;
     }

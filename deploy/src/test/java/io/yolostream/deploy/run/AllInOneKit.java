@@ -1,14 +1,14 @@
 package io.yolostream.deploy.run;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.RandomWeights;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.service.DetectionRecords;
 import io.yolostream.ingest.avro.Frame;
-import io.yolostream.schema.AvroTrust;
 import io.yolostream.ingest.avro.FrameCodec;
+import io.yolostream.schema.AvroTrust;
 import io.yolostream.sinks.avro.RoutedDetection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,6 +93,10 @@ final class AllInOneKit {
             softmax=1
             """;
     static final List<String> LABELS = List.of("car", "dog", "person");
+    /** darknet's voc.names: a model with exactly these classes gets the built-in map voc by itself. */
+    static final List<String> VOC = List.of("aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat",
+            "chair", "cow", "diningtable", "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa",
+            "train", "tvmonitor");
 
     record Model(Path cfg, Path weights, Path names) {
         /** The model flags of {@code run}/{@code replay}, with a threshold low enough for random weights. */
@@ -113,11 +117,22 @@ final class AllInOneKit {
     }
 
     static Model model(Path dir) {
+        return model(dir, "tiny", LABELS);
+    }
+
+    /**
+     * The tiny network with one class per label (2 anchors): {@code <base>.cfg}, {@code <base>.weights} (seeded
+     * random) and {@code <base>.names}.
+     */
+    static Model model(Path dir, String base, List<String> labels) {
         try {
             Files.createDirectories(dir);
-            Path cfg = Files.writeString(dir.resolve("tiny.cfg"), TINY_CFG);
-            Path names = Files.writeString(dir.resolve("tiny.names"), String.join("\n", LABELS) + "\n");
-            Path weights = dir.resolve("tiny.weights");
+            String cfgText = TINY_CFG.replace("classes=3", "classes=" + labels.size())
+                    .replace("filters=16\nactivation=linear", "filters=" + 2 * (5 + labels.size())
+                            + "\nactivation=linear");
+            Path cfg = Files.writeString(dir.resolve(base + ".cfg"), cfgText);
+            Path names = Files.writeString(dir.resolve(base + ".names"), String.join("\n", labels) + "\n");
+            Path weights = dir.resolve(base + ".weights");
             try (OutputStream os = Files.newOutputStream(weights)) {
                 RandomWeights.write(DarknetNetwork.of(DarknetCfg.read(cfg)), 11, 0, 2, os);
             }
@@ -157,6 +172,36 @@ final class AllInOneKit {
                 }
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Every committed record of the topic (read_committed) up to its end offsets as they are now: polls, waiting
+     * with Awaitility until the consumer's position reached them in every partition.
+     */
+    static List<ConsumerRecord<String, byte[]>> readCommitted(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo i : c.partitionsFor(topic, Duration.ofSeconds(10))) {
+                parts.add(new TopicPartition(topic, i.partition()));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts, Duration.ofSeconds(10));
+            org.awaitility.Awaitility.await("the end offsets " + ends + " of " + topic)
+                    .atMost(Duration.ofSeconds(60)).pollInSameThread().pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        c.poll(Duration.ofMillis(200)).forEach(out::add);
+                        return parts.stream().allMatch(tp -> c.position(tp) >= ends.get(tp));
+                    });
         }
         return out;
     }

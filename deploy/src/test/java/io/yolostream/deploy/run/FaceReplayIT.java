@@ -1,7 +1,6 @@
 package io.yolostream.deploy.run;
 
 import io.yolostream.deploy.cli.YolostreamCommand;
-import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
@@ -9,6 +8,7 @@ import io.yolostream.detector.faceapi.FaceApiPackage;
 import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -36,7 +36,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class LiveViewIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static final Pattern LIVE_URL = Pattern.compile("live view\\s+(http://127\\.0\\.0\\.1:\\d+/)");
+    /** The banner's link: the live view's address and this start's token. */
+    private static final Pattern LIVE_URL = Pattern.compile(
+            "live view\\s+(http://127\\.0\\.0\\.1:\\d+/)\\?token=([A-Za-z0-9_-]{43})");
 
     @BeforeAll
     static void browserPresent() {
@@ -60,11 +62,13 @@ class LiveViewIT {
                 "--names", model.names().toString(), "--thresh", "0.1", "--resolution", "fixed:64"));
         Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            String base = awaitLiveUrl(run, log);
+            String[] link = awaitLiveUrl(run, log);
+            String base = link[0];
             String camera = "demo"; // the generated demo clip (no --camera)
             try (WebDriverClient browser = new WebDriverClient(dir.resolve("chromium-profile"),
                     dir.resolve("chromedriver.log"))) {
-                browser.open(base);
+                // the printed link logs the browser in: its cookie takes the pages, the API and the stream from here
+                browser.open(base + "?token=" + link[1]);
                 await(run, log, "the camera list to link to " + camera, () -> browser.execute(
                         "const a = document.querySelector('#cameras tbody a');"
                                 + "return a ? a.textContent + ' ' + a.getAttribute('href') : '';").asText()
@@ -121,36 +125,32 @@ class LiveViewIT {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static String awaitLiveUrl(Process run, Path log) throws Exception {
-        String[] url = new String[1];
+    /** The live view's base URL and the token of the banner's link. */
+    private static String[] awaitLiveUrl(Process run, Path log) throws Exception {
+        String[] url = new String[2];
         await(run, log, "the run banner's live view URL", () -> {
             Matcher m = LIVE_URL.matcher(Files.readString(log));
             if (m.find()) {
                 url[0] = m.group(1);
+                url[1] = m.group(2);
             }
             return url[0] != null;
         });
-        return url[0];
+        return url;
     }
 
     interface Check {
         boolean ok() throws Exception;
     }
 
-    private static void await(Process run, Path log, String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    private static void await(Process run, Path log, String what, Check check) {
         System.out.printf("%tT waiting for %s%n", System.currentTimeMillis(), what);
-        while (true) {
-            if (!run.isAlive()) {
-                fail("yolostream run exited (" + run.exitValue() + ") while waiting for " + what + ":\n" + tail(log));
-            }
-            if (check.ok()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("waited " + WAIT.toSeconds() + " s for " + what + ":\n" + tail(log));
-            }
-            Thread.sleep(250);
+        try {
+            org.awaitility.Awaitility.await(what).atMost(WAIT).pollInterval(java.time.Duration.ofMillis(250))
+                    .failFast("yolostream run exited", () -> !run.isAlive())
+                    .until(check::ok);
+        } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            fail(e.getMessage() + (run.isAlive() ? "" : " (exit " + run.exitValue() + ")") + ":\n" + tail(log));
         }
     }
 

@@ -3,12 +3,12 @@ package io.yolostream.deploy.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.deploy.cli.YolostreamCommand;
-import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.ingest.source.TestVideos;
+import io.yolostream.kafka.embedded.EmbeddedKafka;
 import io.yolostream.sinks.avro.RoutedDetection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +59,14 @@ class ReplayIT {
         assertTrue(console.contains("replayed camera street_cam"), console);
         assertTrue(console.contains("objects"), console);
         assertFalse(console.contains("had not caught up"), console);
+        // this replay's token: in the live view's link, and in a file for its owner only
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile(
+                "live view\\s+http://127\\.0\\.0\\.1:\\d+/\\?token=([A-Za-z0-9_-]{43})").matcher(console);
+        assertTrue(link.find(), console);
+        Path tokenFile = data.resolve("replay.token");
+        assertEquals(link.group(1), Files.readString(tokenFile).strip());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(tokenFile)));
 
         // the JSON Lines file: one line per frame, in frame order, one session
         ObjectMapper json = new ObjectMapper();
@@ -87,6 +95,15 @@ class ReplayIT {
         // the broker again, on the same data: what the replay left in the topics
         try (EmbeddedKafka broker = new EmbeddedKafka(data.resolve("kafka"), 0, Map.of())) {
             String bootstrap = broker.bootstrapServers();
+            // the all-in-one's retention on the frames topic (docs/data-safety.md)
+            try (io.yolostream.kafka.TopicAdmin admin = io.yolostream.kafka.TopicAdmin.connect(bootstrap, Map.of(),
+                    30_000)) {
+                int partitions = admin.describe("frames").partitions().size();
+                assertEquals(String.valueOf(AllInOne.FRAMES_RETENTION_MINUTES * 60_000L),
+                        admin.config("frames", "retention.ms"));
+                assertEquals(String.valueOf(((long) AllInOne.FRAMES_RETENTION_MB << 20) / partitions),
+                        admin.config("frames", "retention.bytes"));
+            }
             Set<Long> frameSeqs = AllInOneKit.frames(bootstrap).stream()
                     .filter(f -> f.getSessionId().equals(session)).map(Frame::getSequence)
                     .collect(Collectors.toCollection(TreeSet::new));

@@ -60,6 +60,58 @@ class RunSetupTest {
         assertThrows(IllegalArgumentException.class, () -> DemoAssets.faceVideo(dir.resolve("none"), List.of()));
     }
 
+    @Test
+    void theSinksGetTheMapAndItsTreeNeverTheModelsTreeOrNames(@TempDir Path dir) throws Exception {
+        Path onnx = Files.writeString(dir.resolve("m.onnx"), "x");
+        RunSetup s = RunSetup.resolve(dir.resolve("data"), List.of("cam.mp4"), onnx, null, dir.resolve("voc.names"),
+                null, null, "adaptive", null);
+        assertEquals(java.util.Map.of("subscribe", "animal", "map", "voc", "map-tree", "9k"),
+                s.sinksFlags("animal", "voc", "9k", null));
+        assertEquals(java.util.Map.of("subscribe", "animal"), s.sinksFlags("animal", null),
+                "no --map: the sinks choose (auto) from the model the detector opened");
+    }
+
+    @Test
+    void aTreeForAFlatModelIsRefusedSayingWhereTheRoutingTreeGoes(@TempDir Path dir) throws Exception {
+        Path cfg = Files.writeString(dir.resolve("flat.cfg"), """
+                [net]
+                width=64
+                height=64
+                channels=3
+
+                [convolutional]
+                filters=50
+                size=1
+                stride=32
+                pad=1
+                activation=linear
+
+                [region]
+                anchors = 1,1, 2,2
+                classes=20
+                coords=4
+                num=2
+                softmax=1
+                """);
+        Path tree = Files.writeString(dir.resolve("9k.tree"), "n1 -1\n");
+        io.yolostream.config.ConfigException e = assertThrows(io.yolostream.config.ConfigException.class,
+                () -> RunSetup.resolve(dir.resolve("data"), List.of("cam.mp4"), cfg, dir.resolve("w"), null, tree,
+                        null, "adaptive", null));
+        assertTrue(e.getMessage().contains("found " + cfg + ", a flat model: --tree and --names are the model's own;"
+                + " the sinks place a flat model's classes on the shipped YOLO9000 9k tree with --map voc|coco|FILE"),
+                e.getMessage());
+        Path onnx = Files.writeString(dir.resolve("m.onnx"), "x");
+        e = assertThrows(io.yolostream.config.ConfigException.class, () -> RunSetup.resolve(dir.resolve("data"),
+                List.of("cam.mp4"), onnx, null, null, tree, null, "adaptive", null));
+        assertTrue(e.getMessage().contains("found the ONNX model " + onnx), e.getMessage());
+        // a YOLO9000 cfg takes it
+        Path nineK = Files.writeString(dir.resolve("yolo9000.cfg"), Files.readString(cfg)
+                .replace("softmax=1", "softmax=1\ntree=data/9k.tree"));
+        RunSetup ok = RunSetup.resolve(dir.resolve("data"), List.of("cam.mp4"), nineK, dir.resolve("w"), null, tree,
+                null, "adaptive", null);
+        assertEquals(tree.toString(), ok.modelFlags().get("tree"));
+    }
+
     private static Path photo(Path file, int w, int h) {
         try (Mat m = new Mat(h, w, CV_8UC3, new Scalar(40, 120, 200, 0))) {
             imwrite(file.toString(), m);

@@ -62,21 +62,11 @@ final class WebDriverClient implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                if (call("GET", "/status", null).path("ready").asBoolean()) {
-                    return;
-                }
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("chromedriver at " + base + ": expected it to answer /status within 20 s",
-                            e);
-                }
-            }
-            Thread.sleep(100);
-        }
+    private void awaitReady() {
+        org.awaitility.Awaitility.await("chromedriver at " + base + " answering /status")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> call("GET", "/status", null).path("ready").asBoolean());
     }
 
     void open(String url) throws IOException, InterruptedException {

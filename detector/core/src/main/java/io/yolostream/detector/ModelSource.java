@@ -1,8 +1,8 @@
 package io.yolostream.detector;
 
+import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.darknet.DarknetConverter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +34,11 @@ public final class ModelSource {
         this.onnx = onnx;
         this.darknet = darknet;
         this.overrides = overrides;
+    }
+
+    /** An ONNX file as converted (names, anchors and preprocessing from its metadata). */
+    public static ModelSource onnx(Path file) {
+        return onnx(file, null);
     }
 
     public static ModelSource onnx(Path file, Overrides overrides) {

@@ -1,10 +1,11 @@
 package io.yolostream.detector;
 
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.decode.DetectedBox;
+import io.yolostream.detector.decode.RegionDecoder;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.Detection;
-import io.yolostream.detector.decode.RegionDecoder;
+import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.ModelPreprocessing;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.preprocess.RgbImage;
@@ -42,7 +43,7 @@ public final class YoloDetector implements AutoCloseable {
     }
 
     /** Per image detections, in input order. */
-    public record Batch(List<List<Detection>> detections, int width, int height, Timings timings) {
+    public record Batch(List<List<DetectedBox>> detections, int width, int height, Timings timings) {
     }
 
     private YoloDetector(OrtRunner runner, ModelInfo info, Preprocessor preprocessor, DecodeOptions options) {
@@ -50,6 +51,64 @@ public final class YoloDetector implements AutoCloseable {
         this.info = info;
         this.preprocessor = preprocessor;
         this.decoder = new RegionDecoder(info, options);
+    }
+
+    /**
+     * The usual way to open a detector: {@code YoloDetector.builder(ModelSource.onnx(path)).device(Device.CPU).open()}.
+     * Unset settings take their defaults: {@link Device#AUTO}, one intra-op thread per core, darknet's letterbox
+     * (or what the model's metadata asks for), {@link DecodeOptions#DEFAULTS}, no progress callback.
+     */
+    public static Builder builder(ModelSource source) {
+        return new Builder(source);
+    }
+
+    /** Settings for {@link #open}; each has a default. */
+    public static final class Builder {
+        private final ModelSource source;
+        private Device device = Device.AUTO;
+        private int threads;
+        private Preprocessor preprocessor = new DarknetLetterbox();
+        private DecodeOptions decode = DecodeOptions.DEFAULTS;
+        private LongConsumer progress;
+
+        private Builder(ModelSource source) {
+            this.source = java.util.Objects.requireNonNull(source, "source");
+        }
+
+        public Builder device(Device device) {
+            this.device = java.util.Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /** ONNX Runtime intra-op threads; 0 (the default) = one per core. */
+        public Builder threads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads: expected 0 (one per core) or more, found " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** The preprocessing to use; the model's metadata may replace or refuse it. */
+        public Builder preprocessor(Preprocessor preprocessor) {
+            this.preprocessor = java.util.Objects.requireNonNull(preprocessor, "preprocessor");
+            return this;
+        }
+
+        public Builder decode(DecodeOptions decode) {
+            this.decode = java.util.Objects.requireNonNull(decode, "decode");
+            return this;
+        }
+
+        /** Conversion progress of darknet sources (bytes of weights read). */
+        public Builder progress(LongConsumer progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        public YoloDetector open() {
+            return YoloDetector.open(source, device, threads, preprocessor, decode, progress);
+        }
     }
 
     /**
@@ -82,6 +141,11 @@ public final class YoloDetector implements AutoCloseable {
         ModelSource.Overrides o = source.overrides();
         if (ModelInfo.hasMetadata(metadata)) {
             ModelInfo info = ModelInfo.fromMetadata(metadata, source.description());
+            if (o.names() != null && o.names().size() != info.classes()) {
+                throw new ModelException("names for model " + source.description() + ": expected one per class of the"
+                        + " model (" + info.classes() + "), found " + o.names().size() + " (names rename a model's"
+                        + " classes)");
+            }
             return o.names() == null ? info : info.withNames(o.names());
         }
         if (o.anchors() == null) {
@@ -140,7 +204,7 @@ public final class YoloDetector implements AutoCloseable {
         long t1 = System.nanoTime();
         FloatBuffer out = runner.run(in, n, height, width, info.stride());
         long t2 = System.nanoTime();
-        List<List<Detection>> all = decode(out, images, width, height);
+        List<List<DetectedBox>> all = decode(out, images, width, height);
         long t3 = System.nanoTime();
         return new Batch(all, width, height, new Timings(t1 - t0, t2 - t1, t3 - t2));
     }
@@ -167,11 +231,11 @@ public final class YoloDetector implements AutoCloseable {
         return runner.run(input, batch, height, width, info.stride());
     }
 
-    public List<List<Detection>> decode(FloatBuffer output, List<RgbImage> images, int width, int height) {
+    public List<List<DetectedBox>> decode(FloatBuffer output, List<RgbImage> images, int width, int height) {
         int gw = width / info.stride();
         int gh = height / info.stride();
         int per = info.outputChannels() * gw * gh;
-        List<List<Detection>> all = new ArrayList<>(images.size());
+        List<List<DetectedBox>> all = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             RgbImage img = images.get(i);
             all.add(decoder.decode(output, i * per, gw, gh, width, height, img.width(), img.height()));

@@ -6,7 +6,7 @@ import io.yolostream.detector.darknet.DarknetToOnnx;
 import io.yolostream.detector.darknet.DarknetWeights;
 import io.yolostream.detector.darknet.Fixtures;
 import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.Detection;
+import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
@@ -66,12 +66,34 @@ class YoloDetectorTest {
              YoloDetector b = open(ModelSource.of(cfg, weights, dir.resolve("tiny.names"), null, null), 0.05f)) {
             assertEquals(a.info().names(), b.info().names());
             assertEquals(64, b.info().sourceHash().length(), "a darknet pair is identified by its sha256");
-            List<Detection> da = a.detect(List.of(img), 64, 96).detections().get(0);
-            List<Detection> db = b.detect(List.of(img), 64, 96).detections().get(0);
+            List<DetectedBox> da = a.detect(List.of(img), 64, 96).detections().get(0);
+            List<DetectedBox> db = b.detect(List.of(img), 64, 96).detections().get(0);
             assertFalse(da.isEmpty(), "random weights at thresh 0.05 should give some boxes");
             assertEquals(da, db);
             assertTrue(List.of("cat", "dog", "bird").contains(da.get(0).label()));
         }
+    }
+
+    @Test
+    void theBuilderOpensWhatTheDocsShow() throws Exception {
+        // the library example of docs/models.md, on the test's model and a real JPEG written here
+        Path jpeg = dir.resolve("photo.jpg");
+        Files.write(jpeg, io.yolostream.detector.opencv.OpenCvImages.encodeJpeg(image(160, 120, 4), 90));
+        List<DetectedBox> viaBuilder;
+        try (YoloDetector detector = YoloDetector.builder(ModelSource.onnx(onnx))
+                .device(Device.CPU)
+                .decode(DecodeOptions.DEFAULTS.withThresh(0.05f))
+                .open()) {
+            RgbImage image = io.yolostream.detector.opencv.OpenCvImages.read(jpeg);
+            viaBuilder = detector.detect(List.of(image), 64, 64).detections().get(0);
+        }
+        try (YoloDetector d = open(ModelSource.onnx(onnx, null), 0.05f)) {
+            assertEquals(d.detect(List.of(io.yolostream.detector.opencv.OpenCvImages.read(jpeg)), 64, 64)
+                    .detections().get(0), viaBuilder, "the builder's defaults are the documented ones");
+        }
+        assertFalse(viaBuilder.isEmpty(), "random weights at thresh 0.05 should give some boxes");
+        assertThrows(IllegalArgumentException.class, () -> YoloDetector.builder(ModelSource.onnx(onnx)).threads(-1));
+        assertThrows(NullPointerException.class, () -> YoloDetector.builder(null));
     }
 
     @Test

@@ -20,6 +20,11 @@ public final class LabelNames {
         }
     }
 
+    /** The names of {@link WordTree#shipped9k()}'s nodes (darknet's {@code data/9k.names}), one per node. */
+    public static List<String> shipped9k() {
+        return Shipped9k.NAMES;
+    }
+
     public static List<String> parse(List<String> fileLines) {
         List<String> lines = new ArrayList<>(fileLines);
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {

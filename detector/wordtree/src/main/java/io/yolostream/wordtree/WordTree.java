@@ -1,6 +1,5 @@
 package io.yolostream.wordtree;
 
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,6 +95,14 @@ public final class WordTree {
             ids.add(parts[0]);
         }
         return of(ids, parents.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * YOLO9000's tree (darknet's {@code data/9k.tree}: 9418 WordNet nodes, public domain, see {@code LICENSE.darknet}
+     * beside it), shipped in this jar; parsed on first use, then shared (the tree is immutable).
+     */
+    public static WordTree shipped9k() {
+        return Shipped9k.TREE;
     }
 
     public static WordTree read(Path file) {

@@ -167,6 +167,34 @@ public final class TopicAdmin implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets topic configs that differ from {@code values} (retention, segment sizes); not fatal when it cannot (a
+     * broker that refuses the change): logged, the topic keeps its own settings.
+     */
+    public void set(String topic, Map<String, String> values) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        List<AlterConfigOp> ops = new ArrayList<>();
+        try {
+            Config current = admin.describeConfigs(List.of(resource)).all().get(timeoutMs, TimeUnit.MILLISECONDS)
+                    .get(resource);
+            values.forEach((name, value) -> {
+                ConfigEntry e = current == null ? null : current.get(name);
+                if (e == null || !value.equals(e.value())) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
+                }
+            });
+            if (!ops.isEmpty()) {
+                admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                LOG.info("topic {}: set {}", topic, ops.stream().map(o -> o.configEntry().name() + "="
+                        + o.configEntry().value()).toList());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("topic {}: could not set {}: {}", topic, ops.isEmpty() ? values : ops, cause(e));
+        }
+    }
+
     @Override
     public void close() {
         admin.close();

@@ -1,7 +1,7 @@
 package io.yolostream.schema;
 
-import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
+import org.apache.avro.util.ClassSecurityValidator;
 
 /**
  * Lets Avro instantiate our generated classes. Avro 1.12 refuses to load classes outside a trusted set while

@@ -5,14 +5,9 @@ import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.sinks.avro.RoutedPathNode;
-import io.yolostream.sinks.hierarchy.Hierarchy;
 import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.hierarchy.Hierarchy;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -27,6 +22,11 @@ import java.nio.ByteBuffer;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Draws a detection record on its frame with java.awt in headless mode (no native libraries beyond the JDK's):

@@ -1,8 +1,10 @@
 package io.yolostream.sinks.common;
 
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.schema.AvroTrust;
+import io.yolostream.detector.schema.DetectionCodec;
+import io.yolostream.schema.SingleObjectCodec;
 import io.yolostream.sinks.avro.CameraHealth;
+import io.yolostream.sinks.avro.CameraTracks;
 import io.yolostream.sinks.avro.NodeCount;
 import io.yolostream.sinks.avro.NodeCounts;
 import io.yolostream.sinks.avro.RoutedDetection;
@@ -10,78 +12,74 @@ import io.yolostream.sinks.avro.TrackEvent;
 import io.yolostream.sinks.avro.TrackFrame;
 import io.yolostream.sinks.avro.ZoneDefinition;
 import io.yolostream.sinks.avro.ZoneTracks;
-import io.yolostream.sinks.avro.CameraTracks;
-import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.util.List;
 
-/** The serdes of the sinks' Avro records. */
+/**
+ * The serdes of the sinks' Avro records: each reads every released version of its schema ({@link SingleObjectCodec},
+ * history under {@code io/yolostream/schemas/}), so retained topics and state-store changelogs stay readable after
+ * a schema change.
+ */
 public final class SinksSerdes {
-    static {
-        // Avro 1.12 refuses to instantiate classes it does not trust while decoding
-        AvroTrust.trustPackageOf(Detection.class);
-        AvroTrust.trustPackageOf(RoutedDetection.class);
-    }
+    private static final SingleObjectCodec<RoutedDetection> ROUTED = SingleObjectCodec.of(RoutedDetection.class);
+    private static final SingleObjectCodec<NodeCount> NODE_COUNT = SingleObjectCodec.of(NodeCount.class);
+    private static final SingleObjectCodec<NodeCounts> NODE_COUNTS = SingleObjectCodec.of(NodeCounts.class);
+    private static final SingleObjectCodec<CameraHealth> CAMERA_HEALTH = SingleObjectCodec.of(CameraHealth.class);
 
-    private static final Schema NODE_COUNT_V1 = schema("/io/yolostream/sinks/avro/NodeCount-v1.avsc");
+    private static final SingleObjectCodec<TrackFrame> TRACK_FRAME = SingleObjectCodec.of(TrackFrame.class);
+    private static final SingleObjectCodec<TrackEvent> TRACK_EVENT = SingleObjectCodec.of(TrackEvent.class);
+    private static final SingleObjectCodec<CameraTracks> CAMERA_TRACKS = SingleObjectCodec.of(CameraTracks.class);
+    private static final SingleObjectCodec<ZoneDefinition> ZONE_DEFINITION =
+            SingleObjectCodec.of(ZoneDefinition.class);
+    private static final SingleObjectCodec<ZoneTracks> ZONE_TRACKS = SingleObjectCodec.of(ZoneTracks.class);
 
     private SinksSerdes() {
     }
 
     public static AvroSerde<Detection> detection() {
-        return new AvroSerde<>("Detection", Detection.getEncoder(), Detection.getDecoder());
+        return new AvroSerde<>(DetectionCodec.codec());
     }
 
     public static AvroSerde<RoutedDetection> routed() {
-        return new AvroSerde<>("RoutedDetection", RoutedDetection.getEncoder(), RoutedDetection.getDecoder());
+        return new AvroSerde<>(ROUTED);
     }
 
-    /** Also decodes version 1 of NodeCount (before the zone fields), retained on the counts topic. */
+    /** Version 2 added the zone fields; version 1 records (retained on the counts topic) still decode. */
     public static AvroSerde<NodeCount> nodeCount() {
-        BinaryMessageDecoder<NodeCount> decoder = NodeCount.createDecoder(null);
-        decoder.addSchema(NODE_COUNT_V1);
-        return new AvroSerde<>("NodeCount", NodeCount.getEncoder(), decoder);
+        return new AvroSerde<>(NODE_COUNT);
     }
 
     public static AvroSerde<TrackFrame> trackFrame() {
-        return new AvroSerde<>("TrackFrame", TrackFrame.getEncoder(), TrackFrame.getDecoder());
+        return new AvroSerde<>(TRACK_FRAME);
     }
 
     public static AvroSerde<TrackEvent> trackEvent() {
-        return new AvroSerde<>("TrackEvent", TrackEvent.getEncoder(), TrackEvent.getDecoder());
+        return new AvroSerde<>(TRACK_EVENT);
     }
 
     public static AvroSerde<CameraTracks> cameraTracks() {
-        return new AvroSerde<>("CameraTracks", CameraTracks.getEncoder(), CameraTracks.getDecoder());
+        return new AvroSerde<>(CAMERA_TRACKS);
     }
 
     public static AvroSerde<ZoneDefinition> zoneDefinition() {
-        return new AvroSerde<>("ZoneDefinition", ZoneDefinition.getEncoder(), ZoneDefinition.getDecoder());
+        return new AvroSerde<>(ZONE_DEFINITION);
     }
 
     public static AvroSerde<ZoneTracks> zoneTracks() {
-        return new AvroSerde<>("ZoneTracks", ZoneTracks.getEncoder(), ZoneTracks.getDecoder());
-    }
-
-    private static Schema schema(String resource) {
-        try (InputStream in = SinksSerdes.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " missing from the sinks jar");
-            }
-            return new Schema.Parser().parse(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(resource, e);
-        }
+        return new AvroSerde<>(ZONE_TRACKS);
     }
 
     public static AvroSerde<NodeCounts> nodeCounts() {
-        return new AvroSerde<>("NodeCounts", NodeCounts.getEncoder(), NodeCounts.getDecoder());
+        return new AvroSerde<>(NODE_COUNTS);
     }
 
     public static AvroSerde<CameraHealth> cameraHealth() {
-        return new AvroSerde<>("CameraHealth", CameraHealth.getEncoder(), CameraHealth.getDecoder());
+        return new AvroSerde<>(CAMERA_HEALTH);
+    }
+
+    /** Every codec of the sinks' own records, for the history checks. */
+    public static List<SingleObjectCodec<?>> codecs() {
+        return List.of(ROUTED, NODE_COUNT, NODE_COUNTS, CAMERA_HEALTH, TRACK_FRAME, TRACK_EVENT, CAMERA_TRACKS,
+                ZONE_DEFINITION, ZONE_TRACKS);
     }
 }

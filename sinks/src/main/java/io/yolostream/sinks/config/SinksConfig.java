@@ -5,8 +5,10 @@ import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
 import io.yolostream.config.ServiceKeys;
+import io.yolostream.http.Binding;
 import io.yolostream.sinks.common.Durations;
 import io.yolostream.sinks.hierarchy.Hierarchy;
+import io.yolostream.sinks.hierarchy.ModelClasses;
 import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.hierarchy.Subscriptions;
 import io.yolostream.sinks.track.TrackerParams;
@@ -15,11 +17,10 @@ import io.yolostream.sinks.zones.ZoneJson;
 import io.yolostream.sinks.zones.ZoneSpec;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +34,8 @@ import java.util.Set;
 /**
  * The sinks service's configuration: every key declared once here (flags {@code --key}, file {@code key},
  * environment {@code YOLOSTREAM_SINKS_KEY}); Kafka Streams overrides come from the file as {@code kafka.<property>}.
- * Resolving also loads the tree, names and map and resolves the subscriptions, so every problem is reported at once.
+ * Resolving also loads the routing tree and map ({@link Hierarchy#load}) and resolves the subscriptions, so every
+ * problem is reported at once.
  */
 public final class SinksConfig {
     public static final ConfigKey<String> BOOTSTRAP_SERVERS = ServiceKeys.BOOTSTRAP_SERVERS;
@@ -68,20 +70,41 @@ public final class SinksConfig {
             "directory of the snapshot sink: the best frame per camera, label and window as JPEG + JSON ('' = off)");
     public static final ConfigKey<String> SNAPSHOT_WINDOW = ConfigKey.string("snapshot-window", "1m",
             "tumbling window (capture time) of the snapshot sink, e.g. 30s, 1m, 1h");
+    public static final ConfigKey<String> SNAPSHOT_MAX_AGE = ConfigKey.string("snapshot-max-age", "7d",
+            "snapshots older than this are deleted (checked every 30 s), e.g. 12h, 7d; 0 = kept by age");
+    public static final ConfigKey<Integer> SNAPSHOT_MAX_MB = ConfigKey.integer("snapshot-max-mb", 1024, 0,
+            Integer.MAX_VALUE, "the most MiB the snapshot directory keeps: the oldest snapshots go first; 0 = no limit");
     public static final ConfigKey<String> SUBSCRIBE = ConfigKey.string("subscribe", "",
             "WordTree nodes to route, comma-separated names or WordNet ids (e.g. dog,animal,n02121620)");
     public static final ConfigKey<String> TREE = ConfigKey.string("tree", null,
-            "WordTree file (darknet .tree, e.g. 9k.tree); without it paths stay as the detector wrote them");
+            "a YOLO9000 model's WordTree, whose node indices its records carry: a darknet .tree file, or 9k (the "
+                    + "YOLO9000 tree shipped with yolostream); routes its records, by name or WordNet id (default: "
+                    + "none, paths as the detector wrote them; in run/replay the model's own tree)");
     public static final ConfigKey<String> NAMES = ConfigKey.string("names", null,
-            "names of the tree's nodes, one per line (e.g. 9k.names); without it nodes are named by WordNet id");
-    public static final ConfigKey<String> MAP = ConfigKey.string("map", null,
-            "places a flat model's classes on the tree: voc, coco (built in) or a 'label = node' file");
+            "names of the tree's nodes, one per line (e.g. 9k.names; default: the shipped names with tree 9k, else "
+                    + "nodes are named by WordNet id)");
+    public static final ConfigKey<String> MAP = ConfigKey.string("map", "auto",
+            "places a flat model's classes on map-tree: voc, coco (built in), a 'label = node' file, none, or auto "
+                    + "(the built-in map made for the model's class names, in run/replay where the model is known; "
+                    + "none in the standalone sinks)");
+    public static final ConfigKey<String> MAP_TREE = ConfigKey.string("map-tree", null,
+            "the WordTree a map places classes on: 9k (the shipped YOLO9000 tree) or a darknet .tree file "
+                    + "(default: tree when given, else 9k)");
+    public static final ConfigKey<String> MAP_NAMES = ConfigKey.string("map-names", null,
+            "names of map-tree's nodes, one per line (default: the shipped names for 9k)");
     public static final ConfigKey<String> WINDOW = ConfigKey.string("window", "1m",
             "tumbling window of counts and health, e.g. 30s, 1m, 1h, 500ms");
     public static final ConfigKey<String> GRACE = ConfigKey.string("grace", "10s",
             "how late (capture time) a record may arrive and still count; windows are written after end + grace");
     public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort(8083, "/counts, /metrics and /health");
     public static final ConfigKey<String> HTTP_HOST = ServiceKeys.HTTP_HOST;
+    public static final ConfigKey<String> VIEWER_TOKEN = ServiceKeys.httpToken("viewer-token",
+            "the live view and the JSON API (/, /cameras/..., /api/..., /counts): Authorization: Bearer, or the "
+                    + "login cookie of a ?token= link or the login form");
+    public static final ConfigKey<Integer> LIVE_MAX_VIEWERS = ConfigKey.integer("live-max-viewers", 32, 1, 1024,
+            "MJPEG streams open at once at most, all cameras together (each holds a thread); more get 503");
+    public static final ConfigKey<Integer> LIVE_MAX_VIEWERS_PER_CAMERA = ConfigKey.integer(
+            "live-max-viewers-per-camera", 8, 1, 1024, "MJPEG streams of one camera open at once at most; more get 503");
     public static final ConfigKey<String> ADVERTISED_HOST = ConfigKey.string("advertised-host", "",
             "host other instances reach this one's /counts at (application.server; default: the host name)");
     public static final ConfigKey<String> STATE_DIR = ConfigKey.string("state-dir", "",
@@ -92,8 +115,6 @@ public final class SinksConfig {
     public static final ConfigKey<Integer> REPLICATION =
             ServiceKeys.replicationFactor("the topics the sinks create (outputs, internal)");
     public static final ConfigKey<Integer> STARTUP_TIMEOUT_MS = ServiceKeys.STARTUP_TIMEOUT_MS;
-    public static final ConfigKey<String> API_TOKEN = ConfigKey.secret("api-token",
-            "bearer token the sinks' write routes require (PUT/DELETE /api/zones; none = open)");
     public static final ConfigKey<Boolean> TRACKING = ConfigKey.bool("tracking", true,
             "track objects across frames: tracks and events topics, zones and lines (see docs/tracking.md)");
     public static final ConfigKey<String> TRACKS_TOPIC = ConfigKey.string("tracks-topic", "tracks",
@@ -127,12 +148,13 @@ public final class SinksConfig {
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("sinks", List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
             DETECTIONS_TOPIC, TOPIC_PREFIX, COUNTS_TOPIC, JSON_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, FRAMES_TOPIC,
-            ANNOTATED_TOPIC, ANNOTATE_CAMERAS, ANNOTATE_WINDOW, WATCH_TTL, SNAPSHOT_DIR, SNAPSHOT_WINDOW, SUBSCRIBE,
-            TREE, NAMES, MAP, WINDOW, GRACE, HTTP_PORT, HTTP_HOST, ADVERTISED_HOST, STATE_DIR, THREADS, COMMIT_INTERVAL_MS,
-            REPLICATION, STARTUP_TIMEOUT_MS, API_TOKEN, TRACKING, TRACKS_TOPIC, EVENTS_TOPIC, TRACKS_JSON_TOPIC,
-            EVENTS_JSON_TOPIC, ZONES_TOPIC, ZONES, TRACK_HIGH_SCORE, TRACK_LOW_SCORE, TRACK_CONFIRM_HITS,
-            TRACK_LOST_TIMEOUT, TRACK_IDLE_END, TRACK_LABEL_THRESHOLD, TRACK_LABEL_HYSTERESIS, TRACK_LABEL_PRIOR),
-            List.of("kafka."));
+            ANNOTATED_TOPIC, ANNOTATE_CAMERAS, ANNOTATE_WINDOW, WATCH_TTL, SNAPSHOT_DIR, SNAPSHOT_WINDOW,
+            SNAPSHOT_MAX_AGE, SNAPSHOT_MAX_MB, SUBSCRIBE, TREE, NAMES, MAP, MAP_TREE, MAP_NAMES, WINDOW, GRACE,
+            HTTP_PORT, HTTP_HOST, VIEWER_TOKEN, LIVE_MAX_VIEWERS, LIVE_MAX_VIEWERS_PER_CAMERA, ADVERTISED_HOST,
+            STATE_DIR, THREADS, COMMIT_INTERVAL_MS, REPLICATION, STARTUP_TIMEOUT_MS, TRACKING, TRACKS_TOPIC,
+            EVENTS_TOPIC, TRACKS_JSON_TOPIC, EVENTS_JSON_TOPIC, ZONES_TOPIC, ZONES, TRACK_HIGH_SCORE, TRACK_LOW_SCORE,
+            TRACK_CONFIRM_HITS, TRACK_LOST_TIMEOUT, TRACK_IDLE_END, TRACK_LABEL_THRESHOLD, TRACK_LABEL_HYSTERESIS,
+            TRACK_LABEL_PRIOR), List.of("kafka."));
 
     private final ResolvedConfig values;
     private final Map<String, Object> kafkaOverrides;
@@ -143,6 +165,7 @@ public final class SinksConfig {
     private final Duration annotateWindow;
     private final Duration watchTtl;
     private final Duration snapshotWindow;
+    private final Duration snapshotMaxAge;
     private final AnnotatedCameras annotatedCameras;
     private final TrackerParams trackerParams;
     private final Duration trackIdleEnd;
@@ -160,14 +183,25 @@ public final class SinksConfig {
         this.annotateWindow = durations[2];
         this.watchTtl = durations[3];
         this.snapshotWindow = durations[4];
+        this.snapshotMaxAge = durations[5];
         this.annotatedCameras = annotatedCameras;
         this.trackerParams = trackerParams;
-        this.trackIdleEnd = durations[6];
+        this.trackIdleEnd = durations[7];
         this.configZones = List.copyOf(configZones);
     }
 
     /** Resolves defaults &lt; file &lt; environment &lt; flags; every problem reported at once. */
     public static SinksConfig resolve(Properties file, Map<String, String> env, Map<String, String> flags) {
+        return resolve(file, env, flags, null);
+    }
+
+    /**
+     * As {@link #resolve(Properties, Map, Map)}, for sinks that know the model whose detections they read (the
+     * all-in-one): a YOLO9000 model's own tree routes its records and a flat model's names choose the map
+     * ({@code map=auto}).
+     */
+    public static SinksConfig resolve(Properties file, Map<String, String> env, Map<String, String> flags,
+                                      ModelClasses model) {
         ResolvedConfig values = SCHEMA.resolve(file, env, flags);
         List<String> problems = new ArrayList<>();
         Map<String, Object> kafka = new LinkedHashMap<>();
@@ -177,6 +211,7 @@ public final class SinksConfig {
         Duration[] durations = {window, grace, duration(values.get(ANNOTATE_WINDOW), ANNOTATE_WINDOW, false, problems),
                 duration(values.get(WATCH_TTL), WATCH_TTL, false, problems),
                 duration(values.get(SNAPSHOT_WINDOW), SNAPSHOT_WINDOW, false, problems),
+                duration(values.get(SNAPSHOT_MAX_AGE), SNAPSHOT_MAX_AGE, true, problems),
                 duration(values.get(TRACK_LOST_TIMEOUT), TRACK_LOST_TIMEOUT, false, problems),
                 duration(values.get(TRACK_IDLE_END), TRACK_IDLE_END, false, problems)};
         AnnotatedCameras annotated = AnnotatedCameras.parse(values.get(ANNOTATE_CAMERAS), problems);
@@ -200,21 +235,27 @@ public final class SinksConfig {
         if (!prefix.matches("[a-zA-Z0-9._-]{1,200}")) {
             problems.add("topic-prefix: expected [a-zA-Z0-9._-], 1 to 200 characters, found '" + prefix + "'");
         }
-        Hierarchy hierarchy = Hierarchy.load(values.get(TREE), values.get(NAMES), values.get(MAP), problems);
+        Hierarchy hierarchy = Hierarchy.load(new Hierarchy.Options(values.get(TREE), values.get(NAMES),
+                values.get(MAP), values.get(MAP_TREE), values.get(MAP_NAMES)), model, problems);
         List<Subscription> subs = Subscriptions.resolve(Arrays.asList(values.get(SUBSCRIBE).split(",")), hierarchy,
                 prefix, own, problems);
         double high = values.get(TRACK_HIGH_SCORE);
         List<String> trackProblems = TrackerParams.problems(high, values.get(TRACK_LOW_SCORE), Math.min(1, high + 0.1),
-                values.get(TRACK_CONFIRM_HITS), TrackerParams.DEFAULTS.tentativeMaxMisses(), durations[5].toMillis(),
+                values.get(TRACK_CONFIRM_HITS), TrackerParams.DEFAULTS.tentativeMaxMisses(), durations[6].toMillis(),
                 values.get(TRACK_LABEL_THRESHOLD), values.get(TRACK_LABEL_HYSTERESIS), values.get(TRACK_LABEL_PRIOR),
                 TrackerParams.DEFAULTS.maxTracks());
         problems.addAll(trackProblems);
         TrackerParams params = trackProblems.isEmpty() ? new TrackerParams(high, values.get(TRACK_LOW_SCORE),
                 Math.min(1, high + 0.1), values.get(TRACK_CONFIRM_HITS), TrackerParams.DEFAULTS.tentativeMaxMisses(),
-                durations[5].toMillis(), TrackerParams.DEFAULTS.gate(), TrackerParams.DEFAULTS.iouGate(),
+                durations[6].toMillis(), TrackerParams.DEFAULTS.gate(), TrackerParams.DEFAULTS.iouGate(),
                 values.get(TRACK_LABEL_THRESHOLD), values.get(TRACK_LABEL_HYSTERESIS), values.get(TRACK_LABEL_PRIOR),
                 TrackerParams.DEFAULTS.maxTracks()) : TrackerParams.DEFAULTS;
         List<ZoneSpec> zones = zones(values.get(ZONES), problems);
+        String binding = Binding.problem(SCHEMA.service(), HTTP_HOST, values.get(HTTP_HOST), VIEWER_TOKEN,
+                values.get(VIEWER_TOKEN));
+        if (binding != null) {
+            problems.add(binding);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException("sinks configuration has " + problems.size() + " problem"
                     + (problems.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", problems));
@@ -296,6 +337,16 @@ public final class SinksConfig {
         return snapshotWindow;
     }
 
+    /** Snapshots older than this are deleted; zero = kept by age. */
+    public Duration snapshotMaxAge() {
+        return snapshotMaxAge;
+    }
+
+    /** The most bytes the snapshot directory keeps; 0 = no limit. */
+    public long snapshotMaxBytes() {
+        return get(SNAPSHOT_MAX_MB) * 1024L * 1024L;
+    }
+
     public AnnotatedCameras annotatedCameras() {
         return annotatedCameras;
     }
@@ -354,12 +405,6 @@ public final class SinksConfig {
     /** The zones of the {@code zones} file (written to the zones topic at start). */
     public List<ZoneSpec> configZones() {
         return configZones;
-    }
-
-    /** Null when the write routes are open. */
-    public String apiToken() {
-        String t = get(API_TOKEN);
-        return t == null || t.isBlank() ? null : t.strip();
     }
 
     public String tracksTopic() {

@@ -1,9 +1,9 @@
 package io.yolostream.sinks.counts;
 
+import io.yolostream.sinks.avro.NodeCounts;
 import io.yolostream.sinks.common.LatestWindows;
 import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.avro.NodeCount;
-import io.yolostream.sinks.avro.NodeCounts;
 import io.yolostream.sinks.avro.ZoneTracks;
 import io.yolostream.sinks.tracking.Tracking;
 import io.yolostream.sinks.tracking.TrackingTopology;

@@ -1,12 +1,12 @@
 package io.yolostream.sinks.counts;
 
-import io.yolostream.sinks.common.DetectionStream;
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.avro.NodeCount;
 import io.yolostream.sinks.avro.NodeCounts;
 import io.yolostream.sinks.avro.RoutedDetection;
+import io.yolostream.sinks.common.DetectionStream;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.hierarchy.Router;
 import io.yolostream.sinks.hierarchy.Subscription;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,7 +1,7 @@
 package io.yolostream.sinks.health;
 
-import io.yolostream.sinks.common.LatestWindows;
 import io.yolostream.sinks.avro.CameraHealth;
+import io.yolostream.sinks.common.LatestWindows;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;

@@ -1,10 +1,10 @@
 package io.yolostream.sinks.health;
 
-import io.yolostream.sinks.common.DetectionStream;
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.avro.CameraHealth;
+import io.yolostream.sinks.common.DetectionStream;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;

@@ -6,11 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Places a flat model's classes (VOC, COCO, ...) on a WordTree: class label → tree node. Map files have one
@@ -44,17 +47,14 @@ public final class ClassMap {
         String source;
         if (builtIn) {
             source = "built-in map " + s.toLowerCase(Locale.ROOT);
-            try (InputStream in = ClassMap.class.getResourceAsStream(s.toLowerCase(Locale.ROOT) + ".map")) {
-                lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-            } catch (IOException | NullPointerException e) {
-                throw new IllegalStateException(source + " missing from the jar", e);
-            }
+            lines = builtInLines(s.toLowerCase(Locale.ROOT));
         } else {
             source = "map file " + s;
             try {
                 lines = Files.readAllLines(Path.of(s), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                problems.add("map: expected voc, coco or a readable map file, found '" + s + "' (" + e + ")");
+                problems.add("map: expected voc, coco, auto, none or a readable map file, found '" + s + "' (" + e
+                        + ")");
                 return null;
             }
         }
@@ -89,10 +89,51 @@ public final class ClassMap {
         }
         if (builtIn && nodes.isEmpty() && entries > 0) {
             problems.add(source + ": expected its WordNet ids in tree " + tree.source()
-                    + " (the built-in maps target YOLO9000's 9k.tree), found none of its " + entries);
+                    + " (the built-in maps target YOLO9000's 9k tree, the default map-tree), found none of its "
+                    + entries);
         }
         problems.addAll(missing);
         return new ClassMap(source, nodes);
+    }
+
+    /**
+     * The built-in map made for a model with these class names: {@code voc} or {@code coco} when the names are
+     * exactly that dataset's classes (in any order; case, spaces and underscores ignored), else empty. A model
+     * trained on a subset or with renamed classes gets none: its labels would only partly match.
+     */
+    public static Optional<String> builtInFor(List<String> modelNames) {
+        Set<String> names = new HashSet<>();
+        modelNames.forEach(n -> names.add(loosen(n.strip())));
+        for (String b : BUILT_INS) {
+            if (names.size() == modelNames.size() && names.equals(builtInLabels(b))) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The class labels of a built-in map (loosened). */
+    static Set<String> builtInLabels(String builtIn) {
+        Set<String> labels = new HashSet<>();
+        for (String raw : builtInLines(builtIn)) {
+            String line = raw.replaceFirst("\\s+#\\s.*$", "").strip();
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                labels.add(loosen(line.substring(0, eq).strip()));
+            }
+        }
+        return labels;
+    }
+
+    private static List<String> builtInLines(String builtIn) {
+        try (InputStream in = ClassMap.class.getResourceAsStream(builtIn + ".map")) {
+            if (in == null) {
+                throw new IllegalStateException("built-in map " + builtIn + " missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("built-in map " + builtIn + ": cannot read it from the jar: " + e, e);
+        }
     }
 
     private static String loosen(String label) {

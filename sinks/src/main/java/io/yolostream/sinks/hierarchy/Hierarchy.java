@@ -1,11 +1,11 @@
 package io.yolostream.sinks.hierarchy;
 
-import io.yolostream.wordtree.LabelNames;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.PathNode;
-import io.yolostream.wordtree.WordTreeException;
-import io.yolostream.wordtree.WordTree;
 import io.yolostream.sinks.avro.RoutedPathNode;
+import io.yolostream.wordtree.LabelNames;
+import io.yolostream.wordtree.WordTree;
+import io.yolostream.wordtree.WordTreeException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +25,28 @@ import java.util.OptionalInt;
  * <li>a path whose label ids are tree indices with the tree's names (YOLO9000): that path, with WordNet ids;</li>
  * <li>otherwise the path as the detector wrote it (a flat model without a tree: one level, the label).</li>
  * </ol>
+ * The sinks route on one tree (see {@link #load}): with a map, {@code map-tree} (default: {@code tree}, else the
+ * model's own, else the shipped YOLO9000 9k tree); without one, {@code tree} or the model's own (YOLO9000), else
+ * none.
  */
 public final class Hierarchy {
+    /** The tree spec that names the YOLO9000 tree shipped in yolostream-wordtree (darknet's 9k.tree). */
+    public static final String SHIPPED_9K = "9k";
+
     /** No tree: paths stay as the detector wrote them; subscriptions match node names. */
     public static final Hierarchy FLAT = new Hierarchy(null, null, "(no tree)");
+
+    /**
+     * The routing options as the user gave them (each may be blank).
+     *
+     * @param tree     a YOLO9000 model's tree: a .tree file or {@value #SHIPPED_9K}
+     * @param names    the names of {@code tree}'s nodes
+     * @param map      voc, coco, a map file, {@code none} or {@code auto} (blank = auto)
+     * @param mapTree  the tree a map places classes on: a .tree file or {@value #SHIPPED_9K}
+     * @param mapNames the names of {@code mapTree}'s nodes
+     */
+    public record Options(String tree, String names, String map, String mapTree, String mapNames) {
+    }
 
     private final WordTree tree;
     private final List<String> names;
@@ -36,11 +54,15 @@ public final class Hierarchy {
     private final Map<String, Integer> byId = new HashMap<>();
     private final Map<String, List<Integer>> byName = new HashMap<>();
     private ClassMap map;
+    private List<String> modelLabels;
+    private String description;
 
     private Hierarchy(WordTree tree, List<String> names, String source) {
         this.tree = tree;
         this.names = names;
         this.source = source;
+        this.description = tree == null ? "no WordTree: paths as the detector wrote them, subscriptions match labels"
+                : "WordTree " + source + " (" + tree.size() + " nodes)";
         if (tree != null) {
             for (int i = 0; i < tree.size(); i++) {
                 byId.putIfAbsent(tree.id(i), i);
@@ -58,45 +80,119 @@ public final class Hierarchy {
         return new Hierarchy(tree, names == null ? null : List.copyOf(names), source);
     }
 
-    /**
-     * Loads tree, names and map (each may be blank); every problem goes to {@code problems}.
-     */
+    /** The tree, names and map of the standalone sinks (no model known); every problem goes to {@code problems}. */
     public static Hierarchy load(String treeFile, String namesFile, String mapSpec, List<String> problems) {
-        boolean hasTree = !blank(treeFile);
-        if (!hasTree) {
-            if (!blank(namesFile)) {
-                problems.add("names: given without tree (names name the nodes of a WordTree), found names="
-                        + namesFile);
+        return load(new Options(treeFile, namesFile, mapSpec, null, null), null, problems);
+    }
+
+    /**
+     * Chooses the one routing tree and the map, loads them, and says which in {@link #describe()}:
+     * <ul>
+     * <li>map: {@code none}; a built-in ({@code voc}, {@code coco}) or a file; or {@code auto} (the default): the
+     * built-in map made for {@code model}'s class names when it is a flat model, else none;</li>
+     * <li>with a map, the tree is {@code mapTree}, else {@code tree}, else the model's own, else the shipped 9k;
+     * without one, {@code tree}, else a YOLO9000 model's own, else none.</li>
+     * </ul>
+     *
+     * @param model the model whose detections are routed, when known (the all-in-one), else null
+     */
+    public static Hierarchy load(Options o, ModelClasses model, List<String> problems) {
+        String spec = blank(o.map()) ? "auto" : o.map().strip();
+        String lower = spec.toLowerCase(Locale.ROOT);
+        String mapSpec = null;
+        String why;
+        if (lower.equals("none")) {
+            why = "no map (map none)";
+        } else if (lower.equals("auto")) {
+            if (model == null) {
+                why = "no map (map auto: the model is not known here; give map voc, coco or a file for a flat model)";
+            } else if (model.hierarchical()) {
+                why = "no map (map auto: " + model.model() + " predicts on its own WordTree)";
+            } else {
+                mapSpec = ClassMap.builtInFor(model.names()).orElse(null);
+                why = mapSpec != null
+                        ? "map auto: chosen from the model's " + model.names().size() + " class names"
+                        : "no map (map auto: no built-in map fits the " + model.names().size() + " classes of "
+                        + model.model() + "; give map FILE to place them on a tree)";
             }
-            if (!blank(mapSpec)) {
-                problems.add("map: expected a tree to map onto (tree=9k.tree), found map=" + mapSpec
-                        + " without tree");
-            }
-            return FLAT;
+        } else {
+            mapSpec = spec;
+            why = null;
         }
-        Path tp = Path.of(treeFile.strip());
-        if (!Files.isRegularFile(tp)) {
-            problems.add("tree: expected a WordTree file (darknet .tree: 'id parent_index' lines), found no file "
-                    + tp);
-            return FLAT;
+        boolean hasMap = mapSpec != null;
+        if (!blank(o.mapNames()) && blank(o.mapTree())) {
+            problems.add("map-names: given without map-tree (they name its nodes; the shipped 9k tree has its own), "
+                    + "found map-names=" + o.mapNames());
         }
-        WordTree tree;
-        List<String> names = null;
+        if (!hasMap && !blank(o.mapTree())) {
+            problems.add("map-tree: expected a map to place classes on it (map voc, coco or FILE), found map-tree="
+                    + o.mapTree() + " with " + why);
+        }
+        if (hasMap && !blank(o.mapTree()) && !blank(o.tree())) {
+            problems.add("map-tree: the sinks route on one tree, found tree=" + o.tree() + " and map-tree="
+                    + o.mapTree() + " (give the map for the tree of the model: map-tree = tree, or leave it out)");
+        }
         Hierarchy h;
-        try {
-            tree = WordTree.read(tp);
-            if (!blank(namesFile)) {
-                names = LabelNames.read(Path.of(namesFile.strip()));
+        if (hasMap && !blank(o.mapTree())) {
+            h = tree(o.mapTree(), o.mapNames(), "map-tree", "map-names", problems);
+        } else if (!blank(o.tree())) {
+            h = tree(o.tree(), o.names(), "tree", "names", problems);
+        } else {
+            if (!blank(o.names())) {
+                problems.add("names: given without tree (names name the nodes of a WordTree), found names="
+                        + o.names());
             }
-            h = of(tree, names, tp.toString());
-        } catch (WordTreeException e) {
-            problems.add("tree/names: " + e.getMessage());
-            return FLAT;
+            if (model != null && model.hierarchical()) {
+                h = of(model.tree(), model.names(), model.model() + "'s own tree");
+            } else if (hasMap) {
+                h = of(WordTree.shipped9k(), LabelNames.shipped9k(), "9k.tree (shipped)");
+            } else {
+                h = FLAT;
+            }
         }
-        if (!blank(mapSpec)) {
+        if (h == FLAT) {
+            h = new Hierarchy(null, null, FLAT.source);
+        }
+        if (model != null && !model.hierarchical()) {
+            h.modelLabels = model.names();
+        }
+        if (hasMap && h.hasTree()) {
             h.map = ClassMap.load(mapSpec, h, problems);
         }
+        StringBuilder d = new StringBuilder(h.description);
+        if (h.map != null) {
+            d.append(", ").append(h.map.source()).append(" (").append(h.map.size()).append(" classes")
+                    .append(why != null ? "; " + why : "").append(')');
+        } else if (why != null) {
+            d.append(", ").append(why);
+        }
+        h.description = d.toString();
         return h;
+    }
+
+    /** A tree given by spec: {@value #SHIPPED_9K} or a .tree file, with its names file (may be blank). */
+    private static Hierarchy tree(String spec, String namesFile, String key, String namesKey,
+                                  List<String> problems) {
+        String t = spec.strip();
+        try {
+            if (t.equalsIgnoreCase(SHIPPED_9K)) {
+                List<String> names = blank(namesFile) ? LabelNames.shipped9k()
+                        : LabelNames.read(Path.of(namesFile.strip()));
+                return of(WordTree.shipped9k(), names, "9k.tree (shipped)");
+            }
+            Path tp = Path.of(t);
+            if (!Files.isRegularFile(tp)) {
+                problems.add(key + ": expected a WordTree file (darknet .tree: 'id parent_index' lines) or "
+                        + SHIPPED_9K + " (the shipped YOLO9000 tree), found no file " + tp);
+                return FLAT;
+            }
+            WordTree tree = WordTree.read(tp);
+            List<String> names = blank(namesFile) ? null : LabelNames.read(Path.of(namesFile.strip()));
+            return of(tree, names, tp.toString());
+        } catch (WordTreeException e) {
+            problems.add(key + "/" + namesKey + ": " + e.getMessage());
+            return FLAT;
+        }
     }
 
     /** This hierarchy with a class map (for tests and programmatic use). */
@@ -116,6 +212,21 @@ public final class Hierarchy {
 
     public boolean hasTree() {
         return tree != null;
+    }
+
+    /** Which tree and map route, and why (for the start-up log and the all-in-one's banner). */
+    public String describe() {
+        return description;
+    }
+
+    /** The classes of a flat model known to the sinks (the all-in-one), else null. */
+    public List<String> modelLabels() {
+        return modelLabels;
+    }
+
+    /** Every node's name (with repeats: names repeat across senses). */
+    public List<String> nodeNames() {
+        return names != null ? names : tree == null ? List.of() : tree.ids();
     }
 
     public String source() {

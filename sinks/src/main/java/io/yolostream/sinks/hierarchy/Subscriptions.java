@@ -19,6 +19,31 @@ public final class Subscriptions {
     private Subscriptions() {
     }
 
+    /** What is wrong with a name the tree does not have, with the names closest to it. */
+    static String unknownNode(String token, Hierarchy h) {
+        StringBuilder m = new StringBuilder("subscribe: expected a WordNet id or node name of tree " + h.source()
+                + ", found '" + token + "'");
+        ClassMap map = h.map();
+        OptionalInt mapped = map == null ? OptionalInt.empty() : map.node(token);
+        if (mapped.isPresent()) {
+            // a model's label that the map places under another name (tvmonitor -> display)
+            int n = mapped.getAsInt();
+            m.append(": a class of the model, placed by ").append(map.source()).append(" at node '")
+                    .append(h.name(n)).append("' (").append(h.wordnetId(n)).append("): subscribe to that");
+            return m.toString();
+        }
+        if (token.matches("n\\d{8}")) {
+            return m.append(" (no node has that WordNet id)").toString();
+        }
+        String close = closeList(token, h.nodeNames());
+        return m.append(close.isEmpty() ? " (no node name is close to it)" : close).toString();
+    }
+
+    private static String closeList(String token, List<String> names) {
+        List<String> close = NameSuggestions.closeTo(token, names);
+        return close.isEmpty() ? "" : "; close names: " + String.join(", ", close);
+    }
+
     /**
      * @param reserved topics the subscriptions must not take (the sinks' other outputs, the input)
      */
@@ -44,8 +69,7 @@ public final class Subscriptions {
                 } else {
                     List<Integer> byName = h.indicesOfName(token);
                     if (byName.isEmpty()) {
-                        problems.add("subscribe: expected a WordNet id or node name of tree " + h.source()
-                                + ", found '" + token + "'");
+                        problems.add(unknownNode(token, h));
                         continue;
                     }
                     nodes.addAll(byName);
@@ -53,6 +77,13 @@ public final class Subscriptions {
                     wnid = byName.size() == 1 ? h.wordnetId(byName.get(0)) : null;
                 }
             } else {
+                List<String> labels = h.modelLabels();
+                if (labels != null && labels.stream().noneMatch(l -> l.equalsIgnoreCase(token))) {
+                    problems.add("subscribe: expected one of the model's classes (a flat model without a map: its "
+                            + "paths are its labels), found '" + token + "'" + closeList(token, labels)
+                            + "; to place its classes on a WordTree give --map FILE (voc and coco are built in)");
+                    continue;
+                }
                 name = token;
             }
             String identity = nodes.isEmpty() ? "name:" + name.toLowerCase(Locale.ROOT) : "nodes:" + nodes;

@@ -1,8 +1,8 @@
 package io.yolostream.sinks.json;
 
+import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.schema.DetectionJson;
 import io.yolostream.sinks.common.DetectionStream;
-import io.yolostream.detector.avro.Detection;
 import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;

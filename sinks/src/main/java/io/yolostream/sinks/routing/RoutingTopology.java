@@ -1,12 +1,12 @@
 package io.yolostream.sinks.routing;
 
-import io.yolostream.sinks.common.DetectionStream;
-import io.yolostream.sinks.hierarchy.Router;
 import io.yolostream.detector.avro.Detection;
-import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.avro.RoutedDetection;
+import io.yolostream.sinks.common.DetectionStream;
 import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.common.SinksSerdes;
-import io.yolostream.sinks.avro.RoutedDetection;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.hierarchy.Router;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;

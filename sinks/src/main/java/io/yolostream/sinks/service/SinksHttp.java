@@ -1,70 +1,59 @@
 package io.yolostream.sinks.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.yolostream.config.Echo;
+import io.yolostream.http.Call;
+import io.yolostream.http.HttpApi;
+import io.yolostream.http.HttpError;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.counts.CountsQuery;
 import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.web.WebPages;
+import io.yolostream.sinks.zones.http.ZonesApi;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * {@code /counts} (interactive queries, JSON), {@code /metrics} (Prometheus text), {@code /health} (JSON; 503
- * unless the Streams app is running or rebalancing) and the live view's pages ({@link WebPages}, everything else).
+ * The sinks' HTTP server (the shared {@link HttpApi}): {@code /counts} (interactive queries, JSON), {@code /metrics}
+ * (Prometheus text), {@code /health} (JSON; 503 unless the Streams app is running or rebalancing) and the live
+ * view's routes ({@link WebPages}) and, when tracking, the zones API ({@link ZonesApi}). The viewer token guards
+ * everything but /metrics, /health and the static files; browsers log in with a {@code ?token=} link or the login
+ * form.
  */
 final class SinksHttp implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Threads beyond the streams' own, so that a full house of streams leaves the pages and queries answering. */
+    private static final int SPARE_THREADS = 8;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpApi http;
     private final PrometheusMeterRegistry metrics;
     private final Supplier<Map<String, Object>> health;
     private volatile CountsQuery counts;
 
-    SinksHttp(String host, int port, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health,
-              WebPages web) {
+    SinksHttp(SinksConfig config, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health,
+              WebPages web, ZonesApi zones) {
         this.metrics = metrics;
         this.health = health;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("sinks HTTP on " + host + ":" + port + ": expected a free port, found: "
-                    + e.getMessage(), e);
+        HttpApi.Builder b = HttpApi.builder("sinks", SinksConfig.HTTP_HOST, config.get(SinksConfig.HTTP_HOST),
+                        config.get(SinksConfig.HTTP_PORT))
+                .token(SinksConfig.VIEWER_TOKEN, config.get(SinksConfig.VIEWER_TOKEN))
+                .browserLogin()
+                .threads(config.get(SinksConfig.LIVE_MAX_VIEWERS) + SPARE_THREADS)
+                .open("GET", "/health", this::health)
+                .open("GET", "/metrics", this::metrics)
+                .route("GET", "/counts", this::counts);
+        web.register(b);
+        if (zones != null) {
+            zones.register(b);
         }
-        // cached: each open live-view stream holds a thread (WebPages bounds how many)
-        executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sinks-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/health", this::health);
-        server.createContext("/metrics", this::metrics);
-        server.createContext("/counts", this::counts);
-        web.register(server);
-        server.start();
-    }
-
-    /** Another handler under {@code path} (its own routes below it). */
-    void register(String path, HttpHandler handler) {
-        server.createContext(path, handler);
+        http = b.start();
     }
 
     /** The queries start once the Streams app exists (it needs this server's port first). */
@@ -73,87 +62,52 @@ final class SinksHttp implements AutoCloseable {
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return http.port();
     }
 
-    private void health(HttpExchange ex) throws IOException {
+    private void health(Call c) throws IOException {
         Map<String, Object> body = health.get();
-        send(ex, "UP".equals(body.get("status")) ? 200 : 503, JSON.writeValueAsBytes(body));
+        c.json("UP".equals(body.get("status")) ? 200 : 503, body);
     }
 
-    private void metrics(HttpExchange ex) throws IOException {
-        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
+    private void metrics(Call c) throws IOException {
+        c.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8),
+                Map.of());
     }
 
-    private void counts(HttpExchange ex) throws IOException {
-        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+    private void counts(Call c) throws IOException {
+        Map<String, String> q = c.query();
         CountsQuery cq = counts;
         if (cq == null) {
-            error(ex, 503, "counts: the Streams app is not started yet");
-            return;
+            throw new HttpError(503, "counts: the Streams app is not started yet");
         }
         String camera = q.get("camera");
         List<Subscription> nodes = cq.nodes(q.get("node"));
         // no subscriptions: the per-node counts are empty, the zones' counts (of every track) still answer
         if (nodes.isEmpty() && q.get("node") != null) {
-            error(ex, 404, "node: expected one of the subscribed nodes "
-                    + cq.nodes(null).stream().map(Subscription::name).toList() + ", found '" + q.get("node") + "'");
-            return;
+            throw HttpError.notFound("node: expected one of the subscribed nodes " + cq.nodes(null).stream()
+                    .map(Subscription::name).toList() + ", found '" + Echo.of(q.get("node")) + "'");
         }
         try {
             if (camera != null) {
                 Optional<HostInfo> owner = cq.ownerOf(camera);
                 if (owner.isPresent()) {
                     // another instance holds this camera's partition: send the client there
-                    ex.getResponseHeaders().set("Location", "http://" + owner.get().host() + ":" + owner.get().port()
-                            + ex.getRequestURI());
-                    send(ex, 307, new byte[0]);
+                    c.redirect(307, "http://" + owner.get().host() + ":" + owner.get().port() + c.rawTarget(),
+                            Map.of());
                     return;
                 }
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("cameras", cq.current(camera, nodes));
-            send(ex, 200, JSON.writeValueAsBytes(body));
+            c.json(200, body);
         } catch (InvalidStateStoreException e) {
-            error(ex, 503, "counts store not queryable now (starting or rebalancing): " + e.getMessage());
-        }
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null) {
-            return out;
-        }
-        for (String part : raw.split("&")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(part.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
-        send(ex, status, JSON.writeValueAsBytes(Map.of("error", message)));
-    }
-
-    private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
+            throw new HttpError(503, "counts store not queryable now (starting or rebalancing): " + e.getMessage());
         }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 }

@@ -1,30 +1,29 @@
 package io.yolostream.sinks.service;
 
-import io.yolostream.sinks.common.SinksException;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksMetrics;
-import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.sinks.annotate.AnnotateSelection;
 import io.yolostream.sinks.annotate.Watchers;
+import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.counts.CountsQuery;
 import io.yolostream.sinks.health.HealthQuery;
+import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.sinks.web.LiveView;
 import io.yolostream.sinks.web.WebPages;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import io.yolostream.sinks.tracking.TrackingTopology;
 import io.yolostream.sinks.zones.ZoneWriter;
 import io.yolostream.sinks.zones.http.ZonesApi;
-
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +62,7 @@ public final class SinksService implements AutoCloseable {
         this.config = config;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            TopicSetup.checkAndCreate(config);
+            SinksTopics.checkAndCreate(config);
             ZoneWriter zoneWriter = null;
             if (config.tracking()) {
                 zoneWriter = new ZoneWriter(config.get(SinksConfig.BOOTSTRAP_SERVERS).strip(),
@@ -79,14 +78,12 @@ public final class SinksService implements AutoCloseable {
             live = new LiveView(config.hierarchy(), watchers);
             metrics.viewers(live::viewers);
             AnnotateSelection selection = AnnotateSelection.of(config, watchers);
-            web = new WebPages(live, selection);
+            web = new WebPages(live, selection, config.get(SinksConfig.LIVE_MAX_VIEWERS),
+                    config.get(SinksConfig.LIVE_MAX_VIEWERS_PER_CAMERA));
             opened.add(web);
-            http = new SinksHttp(config.get(SinksConfig.HTTP_HOST), config.get(SinksConfig.HTTP_PORT), registry,
-                    this::health, web);
+            ZonesApi zonesApi = zoneWriter == null ? null : new ZonesApi(zoneWriter, this::zonesStore);
+            http = new SinksHttp(config, registry, this::health, web, zonesApi);
             opened.add(http);
-            if (zoneWriter != null) {
-                http.register(ZonesApi.PREFIX, new ZonesApi(zoneWriter, this::zonesStore, config.apiToken()));
-            }
             Topology topology = SinksTopology.buildTopology(config, metrics, live, selection);
             streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
             opened.add(() -> streams.close(Duration.ofSeconds(30)));
@@ -116,6 +113,7 @@ public final class SinksService implements AutoCloseable {
         LOG.info("sinks reading {}, routing {}, window {} (grace {}), HTTP on port {}",
                 config.detectionsTopic(), config.subscriptions().stream().map(s -> s.token() + " -> " + s.topic())
                         .toList(), config.window(), config.grace(), http.port());
+        LOG.info("hierarchy: {}", config.hierarchy().describe());
     }
 
     /** This instance's copy of the zones topic (the global store). */

@@ -1,15 +1,14 @@
 package io.yolostream.sinks.snapshot;
 
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.annotate.FrameAnnotator;
 import io.yolostream.sinks.annotate.FramePair;
 import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +20,8 @@ import java.util.List;
  * The snapshot sink on the annotator's pairs: windows close by stream time (capture time) and, so that a camera
  * going quiet still gets its last window written, by the wall clock; a stopping app writes its open windows with
  * what they have. The grace is {@code annotate-window} (pairs arrive up to that late). Effects are files, outside
- * Kafka's transactions: a redone transaction writes the same file names again.
+ * Kafka's transactions: a redone transaction writes the same file names again. Every 30 s (wall clock) the
+ * directory's retention is applied ({@link SnapshotRetention}: {@code snapshot-max-age}, {@code snapshot-max-mb}).
  */
 public final class SnapshotProcessor implements Processor<String, FramePair, Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotProcessor.class);
@@ -29,18 +29,24 @@ public final class SnapshotProcessor implements Processor<String, FramePair, Voi
     private final SnapshotCollector collector;
     private final SnapshotWriter writer;
     private final SinksMetrics metrics;
+    private final SnapshotRetention retention;
     private long streamTime = Long.MIN_VALUE;
 
     public SnapshotProcessor(SinksConfig c, FrameAnnotator annotator, SinksMetrics metrics) {
         this.collector = new SnapshotCollector(c.snapshotWindow().toMillis(), c.annotateWindow().toMillis());
         this.writer = new SnapshotWriter(Path.of(c.snapshotDir()), annotator, c.hierarchy());
         this.metrics = metrics;
+        this.retention = new SnapshotRetention(Path.of(c.snapshotDir()), c.snapshotMaxAge().toMillis(),
+                c.snapshotMaxBytes());
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME,
                 now -> write(collector.close(Math.max(now, streamTime))));
+        if (retention.limited()) {
+            context.schedule(Duration.ofSeconds(30), PunctuationType.WALL_CLOCK_TIME, retention::prune);
+        }
     }
 
     @Override

@@ -8,8 +8,8 @@ import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.sinks.annotate.FrameAnnotator;
 import io.yolostream.sinks.avro.RoutedPathNode;
-import io.yolostream.sinks.hierarchy.Hierarchy;
 import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.hierarchy.Hierarchy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,15 +1,15 @@
 package io.yolostream.sinks.topology;
 
+import io.yolostream.detector.avro.Detection;
+import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.sinks.annotate.AnnotateSelection;
 import io.yolostream.sinks.annotate.FrameAnnotator;
 import io.yolostream.sinks.annotate.FramePair;
 import io.yolostream.sinks.annotate.PairingProcessor;
-import io.yolostream.detector.avro.Detection;
-import io.yolostream.ingest.avro.Frame;
-import io.yolostream.ingest.avro.FrameCodec;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.snapshot.SnapshotProcessor;
 import io.yolostream.sinks.web.LiveView;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,17 +1,17 @@
 package io.yolostream.sinks.topology;
 
+import io.yolostream.detector.avro.Detection;
+import io.yolostream.sinks.annotate.AnnotateSelection;
+import io.yolostream.sinks.annotate.Watchers;
 import io.yolostream.sinks.common.DetectionStream;
 import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.detector.avro.Detection;
-import io.yolostream.sinks.annotate.AnnotateSelection;
-import io.yolostream.sinks.annotate.Watchers;
 import io.yolostream.sinks.counts.CountsTopology;
 import io.yolostream.sinks.dlq.DlqHandler;
 import io.yolostream.sinks.health.HealthTopology;
-import io.yolostream.sinks.routing.RoutingTopology;
 import io.yolostream.sinks.json.JsonMirrorTopology;
+import io.yolostream.sinks.routing.RoutingTopology;
 import io.yolostream.sinks.tracking.TrackingTopology;
 import io.yolostream.sinks.web.LiveView;
 import org.apache.kafka.common.serialization.Serdes;

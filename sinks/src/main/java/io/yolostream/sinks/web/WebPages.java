@@ -1,8 +1,9 @@
 package io.yolostream.sinks.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.yolostream.config.Echo;
+import io.yolostream.http.Call;
+import io.yolostream.http.HttpApi;
+import io.yolostream.http.HttpError;
 import io.yolostream.sinks.annotate.AnnotateSelection;
 import io.yolostream.sinks.counts.CountsQuery;
 import io.yolostream.sinks.health.HealthQuery;
@@ -11,7 +12,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The live view on the sinks' HTTP server: {@code /} (cameras with status), {@code /cameras/{id}} (the annotated
@@ -28,25 +28,35 @@ import java.util.concurrent.Semaphore;
  * {@code /api/cameras/{id}}), the stream ({@code /cameras/{id}/stream.mjpeg}, multipart/x-mixed-replace) and the
  * latest frame ({@code /cameras/{id}/frame.jpg}). Pages are static HTML/JS from resources; camera ids only ever
  * reach them as JSON and text nodes. Looking at a camera (its page polling, its stream open) keeps it watched, so
- * the annotator draws it.
+ * the annotator draws it. Everything but the static files needs the viewer token (when the server has one); the
+ * pages answer a browser without it with the login form.
+ * <p>
+ * Streams are bounded: at most live-max-viewers in all and live-max-viewers-per-camera of one camera (503 beyond),
+ * and a client that leaves is noticed within about a second (its closed connection, or a failed write: the latest
+ * frame is sent again every {@link #HEARTBEAT_NANOS} while the camera has nothing new), which frees its thread.
  */
 public final class WebPages implements AutoCloseable {
-    /** Streams open at once at most; more get 503 (each holds a thread of the server). */
-    static final int MAX_STREAMS = 32;
+    /** With no new frame, the latest one is sent again this often (keeps proxies and the client's view alive). */
+    static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final String BOUNDARY = "yolostreamframe";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESOURCES = "/io/yolostream/sinks/web/";
+    private static final String HTML = "text/html; charset=utf-8";
 
     private final LiveView live;
     private final AnnotateSelection selection;
-    private final Semaphore streams = new Semaphore(MAX_STREAMS);
+    private final ViewerSlots slots;
     private volatile CountsQuery counts;
     private volatile HealthQuery health;
     private volatile boolean closed;
 
-    public WebPages(LiveView live, AnnotateSelection selection) {
+    /**
+     * @param maxViewers          streams open at once at most (live-max-viewers)
+     * @param maxViewersPerCamera streams of one camera open at once at most (live-max-viewers-per-camera)
+     */
+    public WebPages(LiveView live, AnnotateSelection selection, int maxViewers, int maxViewersPerCamera) {
         this.live = live;
         this.selection = selection;
+        this.slots = new ViewerSlots(maxViewers, maxViewersPerCamera);
     }
 
     /** The queries answer once the Streams app exists. */
@@ -55,69 +65,28 @@ public final class WebPages implements AutoCloseable {
         this.health = health;
     }
 
-    public void register(HttpServer server) {
-        server.createContext("/", this::route);
-    }
-
-    private void route(HttpExchange ex) throws IOException {
-        try (ex) {
-            if (!"GET".equals(ex.getRequestMethod())) {
-                error(ex, 405, "method " + ex.getRequestMethod() + ": expected GET");
-                return;
-            }
-            List<String> seg = segments(ex.getRequestURI().getRawPath());
-            if (seg.isEmpty()) {
-                resource(ex, "index.html", "text/html; charset=utf-8");
-            } else if (seg.size() == 2 && seg.get(0).equals("static")
-                    && Set.of("app.js", "app.css").contains(seg.get(1))) {
-                resource(ex, seg.get(1), seg.get(1).endsWith(".js") ? "text/javascript; charset=utf-8"
-                        : "text/css; charset=utf-8");
-            } else if (seg.size() == 2 && seg.get(0).equals("cameras")) {
-                resource(ex, "camera.html", "text/html; charset=utf-8");
-            } else if (seg.size() == 3 && seg.get(0).equals("cameras") && seg.get(2).equals("stream.mjpeg")) {
-                if (known(ex, seg.get(1))) {
-                    stream(ex, seg.get(1));
-                }
-            } else if (seg.size() == 3 && seg.get(0).equals("cameras") && seg.get(2).equals("frame.jpg")) {
-                if (known(ex, seg.get(1))) {
-                    frame(ex, seg.get(1));
-                }
-            } else if (seg.size() == 2 && seg.get(0).equals("api") && seg.get(1).equals("cameras")) {
-                json(ex, 200, Map.of("cameras", cameras()));
-            } else if (seg.size() == 3 && seg.get(0).equals("api") && seg.get(1).equals("cameras")) {
-                if (known(ex, seg.get(2))) {
-                    json(ex, 200, camera(seg.get(2)));
-                }
-            } else {
-                error(ex, 404, "path " + ex.getRequestURI().getRawPath() + ": expected /, /cameras/ID, "
-                        + "/cameras/ID/stream.mjpeg, /cameras/ID/frame.jpg, /api/cameras[/ID], /counts, /metrics or "
-                        + "/health");
-            }
-        }
+    /** The live view's routes. */
+    public void register(HttpApi.Builder http) {
+        http.page("GET", "/", c -> resource(c, "index.html", HTML))
+                .open("GET", "/static/app.js", c -> resource(c, "app.js", "text/javascript; charset=utf-8"))
+                .open("GET", "/static/app.css", c -> resource(c, "app.css", "text/css; charset=utf-8"))
+                .page("GET", "/cameras/{id}", c -> resource(c, "camera.html", HTML))
+                .route("GET", "/cameras/{id}/stream.mjpeg", c -> stream(c, known(c.param("id"))))
+                .route("GET", "/cameras/{id}/frame.jpg", c -> frame(c, known(c.param("id"))))
+                .route("GET", "/api/cameras", c -> c.json(200, Map.of("cameras", cameras())))
+                .route("GET", "/api/cameras/{id}", c -> c.json(200, camera(known(c.param("id")))));
     }
 
     /**
      * Only cameras this process has seen a record of are watched or streamed (a made-up id would otherwise hold
      * memory); the others get 404, which the page shows until the camera's first record arrives.
      */
-    private boolean known(HttpExchange ex, String camera) throws IOException {
+    private String known(String camera) {
         if (live.knows(camera)) {
-            return true;
+            return camera;
         }
-        error(ex, 404, "camera '" + camera + "': expected a camera with detection records in this sinks instance, "
-                + "found none (yet); known: " + live.cameras());
-        return false;
-    }
-
-    /** Path segments, each percent-decoded ({@code +} stays a plus: this is a path, not a form). */
-    static List<String> segments(String rawPath) {
-        List<String> out = new ArrayList<>();
-        for (String s : rawPath.split("/")) {
-            if (!s.isEmpty()) {
-                out.add(URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
+        throw HttpError.notFound("camera '" + Echo.of(camera) + "': expected a camera with detection records in "
+                + "this sinks instance, found none (yet); known: " + Echo.of(String.valueOf(live.cameras()), 200));
     }
 
     private List<Map<String, Object>> cameras() {
@@ -193,80 +162,62 @@ public final class WebPages implements AutoCloseable {
         }
     }
 
-    private void frame(HttpExchange ex, String camera) throws IOException {
+    private void frame(Call c, String camera) throws IOException {
         live.watchers().watch(camera);
         LiveView.Latest l = live.latest(camera);
         if (l == null) {
-            error(ex, 404, "camera '" + camera + "': no annotated frame yet (annotation starts when it is watched)");
-            return;
+            throw HttpError.notFound("camera '" + Echo.of(camera) + "': no annotated frame yet (annotation starts when "
+                    + "it is watched)");
         }
-        ex.getResponseHeaders().set("Content-Type", "image/jpeg");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(200, l.jpeg().length);
-        ex.getResponseBody().write(l.jpeg());
+        c.send(200, "image/jpeg", l.jpeg(), Map.of());
     }
 
-    private void stream(HttpExchange ex, String camera) throws IOException {
-        if (!streams.tryAcquire()) {
-            error(ex, 503, "live view: expected at most " + MAX_STREAMS + " open streams, found all in use");
-            return;
+    private void stream(Call c, String camera) throws IOException {
+        String refused = slots.take(camera);
+        if (refused != null) {
+            throw new HttpError(503, refused, Map.of("Retry-After", "5"));
         }
         live.viewerOpened();
         try {
-            ex.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace; boundary=" + BOUNDARY);
-            ex.getResponseHeaders().set("Cache-Control", "no-store");
-            ex.sendResponseHeaders(200, 0);
-            OutputStream out = ex.getResponseBody();
+            OutputStream out = c.stream("multipart/x-mixed-replace; boundary=" + BOUNDARY, Map.of());
             long version = 0;
+            long lastWrite = System.nanoTime();
             while (!closed) {
                 live.watchers().watch(camera);
-                LiveView.Latest l = live.awaitNewer(camera, version, 1000);
-                if (l == null || l.version() <= version) {
-                    continue;
+                LiveView.Latest l = live.awaitNewer(camera, version, 500);
+                long now = System.nanoTime();
+                if (l != null && (l.version() > version || now - lastWrite >= HEARTBEAT_NANOS)) {
+                    // a new frame, or the latest again: a write to a client that left fails
+                    version = l.version();
+                    out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + l.jpeg().length
+                            + "\r\nX-Sequence: " + l.sequence() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(l.jpeg());
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    lastWrite = now;
+                } else if (c.clientGone()) {
+                    return; // nothing to write yet, and the client has closed its connection
                 }
-                version = l.version();
-                out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + l.jpeg().length
-                        + "\r\nX-Sequence: " + l.sequence() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(l.jpeg());
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
             }
-        } catch (IOException e) {
-            // the browser went away
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             live.viewerClosed();
-            streams.release();
+            slots.release(camera);
         }
     }
 
-    private static void resource(HttpExchange ex, String name, String type) throws IOException {
+    private static void resource(Call c, String name, String type) throws IOException {
         byte[] body;
         try (InputStream in = WebPages.class.getResourceAsStream(RESOURCES + name)) {
             if (in == null) {
-                throw new IOException("resource " + RESOURCES + name + " missing from the sinks jar");
+                throw new IllegalStateException("resource " + RESOURCES + name + " missing from the sinks jar");
             }
             body = in.readAllBytes();
         }
-        ex.getResponseHeaders().set("Content-Type", type);
-        // the pages load nothing from elsewhere and run no inline script
-        ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
-        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        ex.sendResponseHeaders(200, body.length);
-        ex.getResponseBody().write(body);
-    }
-
-    private static void json(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.getResponseHeaders().set("Cache-Control", "no-store");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
-    }
-
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
-        json(ex, status, Map.of("error", message));
+        // the pages load nothing from elsewhere, run no inline script and are framed by no other site
+        c.send(200, type, body, Map.of("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                + "frame-ancestors 'none'"));
     }
 
     @Override

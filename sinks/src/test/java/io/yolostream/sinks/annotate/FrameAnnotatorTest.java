@@ -1,10 +1,10 @@
 package io.yolostream.sinks.annotate;
 
 import io.yolostream.detector.avro.DetectedObject;
-import io.yolostream.wordtree.WordTree;
-import io.yolostream.sinks.testing.Fixtures;
 import io.yolostream.sinks.avro.RoutedPathNode;
 import io.yolostream.sinks.hierarchy.Hierarchy;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.WordTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.yolostream.sinks.config;
 
-import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.config.ConfigException;
+import io.yolostream.sinks.topology.SinksTopology;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -77,11 +77,28 @@ class SinksConfigTest {
     }
 
     @Test
-    void namesOrMapWithoutATreeAreProblems() {
+    void namesWithoutATreeAndAMapTreeWithoutAMapAreProblems() {
         ConfigException e = assertThrows(ConfigException.class, () -> SinksConfig.of("names", "9k.names",
-                "map", "voc"));
-        assertTrue(e.getMessage().contains("names: given without tree"), e.getMessage());
-        assertTrue(e.getMessage().contains("map: expected a tree to map onto"), e.getMessage());
+                "map", "none", "map-tree", "9k"));
+        String m = e.getMessage();
+        assertTrue(m.contains("names: given without tree"), m);
+        assertTrue(m.contains("map-tree: expected a map to place classes on it (map voc, coco or FILE), found "
+                + "map-tree=9k with no map (map none)"), m);
+        assertTrue(m.startsWith("sinks configuration has 2 problems"), m);
+        ConfigException n = assertThrows(ConfigException.class, () -> SinksConfig.of("map", "voc",
+                "map-names", "my.names"));
+        assertTrue(n.getMessage().contains("map-names: given without map-tree"), n.getMessage());
+    }
+
+    @Test
+    void aMapNeedsNoTreeFileItPlacesClassesOnTheShipped9kTree() {
+        SinksConfig c = SinksConfig.of("map", "voc", "subscribe", "animal");
+        assertEquals(9418, c.hierarchy().size());
+        assertEquals("9k.tree (shipped)", c.hierarchy().source());
+        assertEquals(20, c.hierarchy().map().size());
+        assertEquals("WordTree 9k.tree (shipped) (9418 nodes), built-in map voc (20 classes)",
+                c.hierarchy().describe());
+        assertEquals("detections.animal", c.subscriptions().get(0).topic());
     }
 
     @Test

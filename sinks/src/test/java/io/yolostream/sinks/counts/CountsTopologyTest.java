@@ -1,13 +1,13 @@
 package io.yolostream.sinks.counts;
 
 import io.yolostream.detector.avro.DetectedObject;
-import io.yolostream.wordtree.WordTree;
-import io.yolostream.sinks.testing.Driver;
-import io.yolostream.sinks.testing.Fixtures;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.avro.NodeCount;
 import io.yolostream.sinks.avro.NodeCounts;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.testing.Driver;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.WordTree;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package io.yolostream.sinks.health;
 
 import io.yolostream.detector.avro.DetectionStatus;
+import io.yolostream.sinks.avro.CameraHealth;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.testing.Driver;
 import io.yolostream.sinks.testing.Fixtures;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksSerdes;
-import io.yolostream.sinks.avro.CameraHealth;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

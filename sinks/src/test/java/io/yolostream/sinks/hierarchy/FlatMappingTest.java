@@ -1,14 +1,14 @@
 package io.yolostream.sinks.hierarchy;
 
-import io.yolostream.sinks.routing.RoutingTopology;
 import io.yolostream.config.ConfigException;
-import io.yolostream.wordtree.WordTree;
-import io.yolostream.sinks.testing.Driver;
-import io.yolostream.sinks.testing.Fixtures;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.avro.RoutedDetection;
 import io.yolostream.sinks.avro.RoutedPathNode;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.routing.RoutingTopology;
+import io.yolostream.sinks.testing.Driver;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.WordTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

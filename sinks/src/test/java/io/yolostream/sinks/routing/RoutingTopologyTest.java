@@ -1,15 +1,15 @@
 package io.yolostream.sinks.routing;
 
-import io.yolostream.wordtree.LabelNames;
-import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.wordtree.WordTree;
-import io.yolostream.sinks.testing.Driver;
-import io.yolostream.sinks.testing.Fixtures;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.avro.RoutedDetection;
 import io.yolostream.sinks.avro.RoutedPathNode;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.hierarchy.Subscription;
+import io.yolostream.sinks.testing.Driver;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.LabelNames;
+import io.yolostream.wordtree.WordTree;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,8 +2,8 @@ package io.yolostream.sinks.service;
 
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
-import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

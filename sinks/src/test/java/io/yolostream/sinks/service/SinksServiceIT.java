@@ -1,17 +1,17 @@
 package io.yolostream.sinks.service;
 
-import io.yolostream.kafka.KafkaSetupException;
-import io.yolostream.sinks.common.SinksException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.wordtree.WordTree;
-import io.yolostream.sinks.testing.Fixtures;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.kafka.KafkaSetupException;
 import io.yolostream.sinks.avro.NodeCount;
 import io.yolostream.sinks.avro.RoutedDetection;
+import io.yolostream.sinks.common.SinksException;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.dlq.DlqHandler;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.WordTree;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;

@@ -6,9 +6,9 @@ import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.PathNode;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.ingest.avro.FrameCodec;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.testing.Driver;
 import io.yolostream.sinks.testing.Fixtures;
-import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.topology.SinksTopology;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -17,12 +17,12 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 import static io.yolostream.sinks.testing.Fixtures.frame;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,10 +1,10 @@
 package io.yolostream.sinks.testing;
 
+import io.yolostream.detector.avro.Detection;
 import io.yolostream.sinks.common.AvroSerde;
 import io.yolostream.sinks.common.SinksSerdes;
 import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.topology.SinksTopology;
-import io.yolostream.detector.avro.Detection;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;

@@ -1,17 +1,17 @@
 package io.yolostream.sinks.topology;
 
-import io.yolostream.sinks.annotate.AnnotateSelection;
-import io.yolostream.sinks.annotate.FrameAnnotator;
-import io.yolostream.sinks.annotate.Watchers;
 import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.avro.PathNode;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.ingest.avro.FrameCodec;
+import io.yolostream.sinks.annotate.AnnotateSelection;
+import io.yolostream.sinks.annotate.FrameAnnotator;
+import io.yolostream.sinks.annotate.Watchers;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.testing.Driver;
 import io.yolostream.sinks.testing.Fixtures;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.web.LiveView;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;

@@ -1,16 +1,16 @@
 package io.yolostream.sinks.topology;
 
-import io.yolostream.sinks.common.SinksMetrics;
-import io.yolostream.sinks.common.SinksSerdes;
-import io.yolostream.sinks.config.SinksConfig;
-import io.yolostream.sinks.testing.Driver;
-import io.yolostream.sinks.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.detector.avro.DetectionStatus;
-import io.yolostream.wordtree.WordTree;
 import io.yolostream.sinks.avro.RoutedDetection;
+import io.yolostream.sinks.common.SinksMetrics;
+import io.yolostream.sinks.common.SinksSerdes;
+import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.dlq.DlqHandler;
+import io.yolostream.sinks.testing.Driver;
+import io.yolostream.sinks.testing.Fixtures;
+import io.yolostream.wordtree.WordTree;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class SinksTopologyTest {
                     Fixtures.treeObject(tree, Fixtures.SMALL_NAMES, Fixtures.NORFOLK, 0.5f))));
             assertEquals(2, d.dlqReasons.size());
             assertTrue(d.dlqReasons.get(0).contains("expected an Avro single-object Detection"), d.dlqReasons.get(0));
-            assertTrue(d.dlqReasons.get(1).contains("Cannot resolve schema for fingerprint"), d.dlqReasons.get(1));
+            assertTrue(d.dlqReasons.get(1).contains("with schema fingerprint"), d.dlqReasons.get(1));
             List<RoutedDetection> dogs = d.output("detections.dog", SinksSerdes.routed()).readValuesToList();
             assertEquals(1, dogs.size(), "the record after the bad ones is routed");
             assertEquals(1.0, metrics.routedCount("detections.dog"));

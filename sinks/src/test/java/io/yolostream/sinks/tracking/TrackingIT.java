@@ -30,11 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Frames and their detections to track events on the embedded broker, through the sinks service: a zone from the
- * configuration file and one through the HTTP API (token, Origin), events and tracks topics, the overlay of the
+ * configuration file and one through the HTTP API (the sinks' token, same-origin writes of JSON), events and tracks
+ * topics, the overlay of the
  * annotated frames, zone counts at /counts, a restart that keeps the track ids, and the idle end.
  */
 class TrackingIT {
-    private static final String TOKEN = "zones-s3cret";
+    private static final String TOKEN = "zones-s3cret-0123456789";
 
     @TempDir
     Path dir;
@@ -45,6 +46,16 @@ class TrackingIT {
                 .map(e -> e.getTrackId() + " " + e.getKind() + (e.getZone() == null ? "" : " " + e.getZone())
                         + (e.getDirection() == null ? "" : " " + e.getDirection())
                         + (e.getReason() == null ? "" : " " + e.getReason())).toList();
+    }
+
+    /** A call with the token; a body is JSON. */
+    private static HttpResponse<String> api(int port, String method, String path, String body, String... more) {
+        List<String> h = new ArrayList<>(List.of("Authorization", "Bearer " + TOKEN));
+        if (body != null) {
+            h.addAll(List.of("Content-Type", "application/json"));
+        }
+        h.addAll(List.of(more));
+        return ServiceFixture.send(port, method, path, body, h.toArray(String[]::new));
     }
 
     /** A frame and its detection: one object walking east along y = 300 (anchor y 350), at x. */
@@ -59,7 +70,7 @@ class TrackingIT {
         ServiceFixture f = new ServiceFixture("tracking-it", 2);
         Path zones = Files.writeString(dir.resolve("zones.json"), "[{\"camera\":\"cam1\",\"id\":\"gate\","
                 + "\"kind\":\"line\",\"points\":[[300,100],[300,500]],\"name\":\"Gate\"}]");
-        SinksConfig c = f.config("zones", zones.toString(), "api-token", TOKEN, "annotate-cameras", "*",
+        SinksConfig c = f.config("zones", zones.toString(), "viewer-token", TOKEN, "annotate-cameras", "*",
                 "track-idle-end", "10m", "window", "1m", "grace", "0");
         long t0 = System.currentTimeMillis() - 60_000;
         long seq = 0;
@@ -68,21 +79,29 @@ class TrackingIT {
             int port = s.httpPort();
             String yard = "{\"kind\":\"zone\",\"points\":[[0.625,0.4],[0.95,0.4],[0.95,0.85],[0.625,0.85]],"
                     + "\"coordinates\":\"normalized\",\"dwellLimit\":\"1s\"}";
-            HttpResponse<String> noToken = ServiceFixture.send(port, "PUT", "/api/zones/cam1/yard", yard);
+            HttpResponse<String> noToken = ServiceFixture.send(port, "PUT", "/api/zones/cam1/yard", yard,
+                    "Content-Type", "application/json");
             assertEquals(401, noToken.statusCode(), noToken.body());
-            HttpResponse<String> foreign = ServiceFixture.send(port, "PUT", "/api/zones/cam1/yard", yard,
-                    "Authorization", "Bearer " + TOKEN, "Origin", "http://evil.example");
+            assertEquals(401, ServiceFixture.get(port, "/api/zones").statusCode(), "reads need the token too");
+            HttpResponse<String> foreign = api(port, "PUT", "/api/zones/cam1/yard", yard,
+                    "Origin", "http://evil.example");
             assertEquals(403, foreign.statusCode(), foreign.body());
-            HttpResponse<String> bad = ServiceFixture.send(port, "PUT", "/api/zones/cam1/yard", "{\"kind\":\"zone\"}",
-                    "Authorization", "Bearer " + TOKEN);
+            HttpResponse<String> form = ServiceFixture.send(port, "PUT", "/api/zones/cam1/yard", yard,
+                    "Authorization", "Bearer " + TOKEN, "Content-Type", "text/plain");
+            assertEquals(403, form.statusCode(), form.body());
+            HttpResponse<String> bad = api(port, "PUT", "/api/zones/cam1/yard", "{\"kind\":\"zone\"}");
             assertEquals(400, bad.statusCode());
             assertTrue(bad.body().contains("points: expected an array"), bad.body());
-            HttpResponse<String> put = ServiceFixture.send(port, "PUT", "/api/zones/cam1/yard", yard,
-                    "Authorization", "Bearer " + TOKEN);
+            HttpResponse<String> twice = api(port, "PUT", "/api/zones/cam1/yard",
+                    "{\"kind\":\"zone\",\"kind\":\"line\"}");
+            assertEquals(400, twice.statusCode(), twice.body());
+            // a browser on the live view's own page sends its own origin: accepted
+            HttpResponse<String> put = api(port, "PUT", "/api/zones/cam1/yard", yard,
+                    "Origin", "http://127.0.0.1:" + port);
             assertEquals(201, put.statusCode(), put.body());
-            await().atMost(Duration.ofSeconds(30)).until(() -> ServiceFixture.get(port, "/api/zones/cam1").body(),
+            await().atMost(Duration.ofSeconds(30)).until(() -> api(port, "GET", "/api/zones/cam1", null).body(),
                     b -> b.contains("\"yard\"") && b.contains("\"gate\""));
-            assertEquals(405, ServiceFixture.send(port, "POST", "/api/zones/cam1", "{}").statusCode());
+            assertEquals(405, api(port, "POST", "/api/zones/cam1", "{}").statusCode());
 
             // frames and their detections, one transaction each way the detector writes them
             List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
@@ -107,9 +126,9 @@ class TrackingIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> s.liveView().overlay("cam1", lastSeq).tracks().size(),
                     n -> n == 1);
             assertEquals(2, s.liveView().overlay("cam1", lastSeq).shapes().size());
-            JsonNode cam = new ObjectMapper().readTree(ServiceFixture.get(port, "/api/cameras/cam1").body());
+            JsonNode cam = new ObjectMapper().readTree(api(port, "GET", "/api/cameras/cam1", null).body());
             assertEquals("ENTERED", cam.at("/events/0/kind").asText());
-            JsonNode counts = new ObjectMapper().readTree(ServiceFixture.get(port, "/counts?camera=cam1").body());
+            JsonNode counts = new ObjectMapper().readTree(api(port, "GET", "/counts?camera=cam1", null).body());
             Set<String> zoneCounts = new java.util.TreeSet<>();
             counts.at("/cameras/0/zones").forEach(z -> zoneCounts.add(z.get("zone").asText() + " "
                     + z.get("tracks").asLong()));
@@ -118,7 +137,7 @@ class TrackingIT {
 
         // a restart (same application id and state; now ending tracks of cameras idle for 3 s): the same track
         // goes on, nothing starts twice
-        SinksConfig restarted = f.config("zones", zones.toString(), "api-token", TOKEN, "annotate-cameras", "*",
+        SinksConfig restarted = f.config("zones", zones.toString(), "viewer-token", TOKEN, "annotate-cameras", "*",
                 "track-idle-end", "3s", "window", "1m", "grace", "0",
                 "application-id", c.get(SinksConfig.APPLICATION_ID), "state-dir", c.get(SinksConfig.STATE_DIR));
         try (SinksService s = new SinksService(restarted)) {
@@ -136,13 +155,11 @@ class TrackingIT {
             List<String> ended = events(f, all.size() + 1);
             assertEquals("cam1/1 ENDED idle", ended.get(ended.size() - 1));
 
-            HttpResponse<String> del = ServiceFixture.send(s.httpPort(), "DELETE", "/api/zones/cam1/yard", null,
-                    "Authorization", "Bearer " + TOKEN);
+            HttpResponse<String> del = api(s.httpPort(), "DELETE", "/api/zones/cam1/yard", null);
             assertEquals(204, del.statusCode(), del.body());
-            await().atMost(Duration.ofSeconds(30)).until(() -> ServiceFixture.get(s.httpPort(), "/api/zones").body(),
+            await().atMost(Duration.ofSeconds(30)).until(() -> api(s.httpPort(), "GET", "/api/zones", null).body(),
                     b -> !b.contains("\"yard\"") && b.contains("\"gate\""));
-            assertEquals(404, ServiceFixture.send(s.httpPort(), "DELETE", "/api/zones/cam1/yard", null,
-                    "Authorization", "Bearer " + TOKEN).statusCode());
+            assertEquals(404, api(s.httpPort(), "DELETE", "/api/zones/cam1/yard", null).statusCode());
         }
         List<TrackEvent> all = f.kafka.readAll(f.prefix + ".events").stream()
                 .map(r -> SinksSerdes.trackEvent().deserializer().deserialize("t", r.value())).toList();

@@ -331,7 +331,7 @@ class TrackingTopologyTest {
     void countsWrittenBeforeTheZoneFieldsStillDecode() throws Exception {
         // a NodeCount of version 1 (before zone, zoneKind, forward, backward), as retained on the counts topic
         org.apache.avro.Schema v1 = new org.apache.avro.Schema.Parser().parse(getClass().getResourceAsStream(
-                "/io/yolostream/sinks/avro/NodeCount-v1.avsc"));
+                "/io/yolostream/schemas/NodeCount-v1.avsc"));
         org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
         old.put("cameraId", "cam1");
         old.put("node", "dog");

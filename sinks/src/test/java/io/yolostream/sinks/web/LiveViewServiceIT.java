@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.ingest.avro.FrameCodec;
-import io.yolostream.sinks.testing.Fixtures;
 import io.yolostream.sinks.service.ServiceFixture;
 import io.yolostream.sinks.service.SinksService;
+import io.yolostream.sinks.testing.Fixtures;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -82,13 +82,8 @@ class LiveViewServiceIT {
         }
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited 60 s for: " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier c, String what) {
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(c::getAsBoolean);
     }
 }

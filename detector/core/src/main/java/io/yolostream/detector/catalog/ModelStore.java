@@ -6,7 +6,6 @@ import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.faceapi.FaceApiPackage;
 import io.yolostream.detector.faceapi.FaceApiToOnnx;
 import io.yolostream.detector.model.ModelException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +28,9 @@ import java.util.Optional;
 
 /**
  * Pulls catalog models into a {@link ModelCache}: downloads each missing file to {@code <file>.part} (resuming a
- * partial download with an HTTP Range request; restarting cleanly when the server ignores it), checks that the weights
- * have exactly the size the cfg requires, moves each file into place atomically, and converts to ONNX once. A model
+ * partial download with an HTTP Range request; restarting cleanly when the server ignores it), checks each file
+ * against its pinned size and SHA-256 and the weights against the exact size their cfg requires, moves each file
+ * into place atomically, and converts to ONNX once. A model
  * already in the cache is returned without any request.
  */
 public final class ModelStore {
@@ -121,6 +121,7 @@ public final class ModelStore {
             }
             Path part = target.resolveSibling(f.name() + ".part");
             download(model, f, part, progress);
+            checkPins(model, f, part);
             if (f.role() == ModelFile.Role.WEIGHTS) {
                 checkWeights(model, part);
             }
@@ -180,6 +181,52 @@ public final class ModelStore {
     }
 
     // ---- verification and conversion --------------------------------------------------------------------------
+
+    /** A file whose size or SHA-256 is pinned must match both; anything else is discarded, not resumed. */
+    private void checkPins(ModelSpec model, ModelFile file, Path part) {
+        if (file.size() < 0 && file.sha256() == null) {
+            return;
+        }
+        long size;
+        String sha;
+        try {
+            size = Files.size(part);
+            sha = sha256(part);
+        } catch (IOException e) {
+            throw new ModelException("download " + part + ": cannot read it: " + e.getMessage(), e);
+        }
+        boolean sizeOk = file.size() < 0 || file.size() == size;
+        boolean shaOk = file.sha256() == null || file.sha256().equals(sha);
+        if (sizeOk && shaOk) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(part);
+        } catch (IOException ignored) {
+            // best effort
+        }
+        throw new ModelException(file.name() + " from " + catalog.url(file) + " for model " + model.name()
+                + ": expected " + (file.size() < 0 ? "" : file.size() + " bytes, ") + "sha256 "
+                + (file.sha256() == null ? "(not pinned)" : file.sha256()) + " (pinned in the catalog), found "
+                + size + " bytes, sha256 " + sha + "; the download was discarded: a changed or tampered file, or a"
+                + " mirror that does not hold the published one");
+    }
+
+    private static String sha256(Path file) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (var in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
 
     /**
      * The weights must hold exactly the n floats the cfg needs after their header: size 20 + 4·n for header

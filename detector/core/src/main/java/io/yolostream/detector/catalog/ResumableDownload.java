@@ -1,7 +1,6 @@
 package io.yolostream.detector.catalog;
 
 import io.yolostream.detector.model.ModelException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

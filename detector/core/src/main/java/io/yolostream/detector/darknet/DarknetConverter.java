@@ -1,11 +1,10 @@
 package io.yolostream.detector.darknet;
 
 import io.yolostream.detector.model.ModelException;
-import io.yolostream.wordtree.LabelNames;
 import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.onnx.OnnxGraph;
+import io.yolostream.wordtree.LabelNames;
 import io.yolostream.wordtree.WordTree;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +27,9 @@ import java.util.function.LongConsumer;
 public final class DarknetConverter {
     private static final Logger LOG = LoggerFactory.getLogger(DarknetConverter.class);
 
+    /** The tree file name a cfg may refer to without the file at hand: yolostream ships darknet's copy. */
+    static final String SHIPPED_9K_TREE = "9k.tree";
+
     private DarknetConverter() {
     }
 
@@ -45,15 +47,24 @@ public final class DarknetConverter {
         WordTree tree = null;
         String treeRef = net.region().treeFile();
         Path treePath = files.tree();
+        boolean shipped = false;
         if (treeRef != null && treePath == null) {
             treePath = locate(files.cfg(), treeRef);
-            if (treePath == null) {
+            if (treePath == null && SHIPPED_9K_TREE.equals(Path.of(treeRef).getFileName().toString())) {
+                // darknet's yolo9000.cfg says tree=data/9k.tree: that file ships with yolostream
+                shipped = true;
+                LOG.info("using the WordTree 9k.tree shipped with yolostream ({} not found next to {})", treeRef,
+                        files.cfg());
+            } else if (treePath == null) {
                 throw new ModelException(net.region().section().where("tree") + ": this model predicts the WordTree "
                         + treeRef + "; expected it next to the cfg or given with --tree, found neither");
+            } else {
+                LOG.info("using WordTree {}", treePath);
             }
-            LOG.info("using WordTree {}", treePath);
         }
-        if (treeRef != null) {
+        if (shipped) {
+            tree = WordTree.shipped9k();
+        } else if (treeRef != null) {
             tree = WordTree.read(treePath);
         } else if (files.tree() != null) {
             throw new ModelException("tree " + files.tree() + ": expected a cfg whose [region] has tree=, found "
@@ -69,6 +80,8 @@ public final class DarknetConverter {
         }
         if (namesPath != null) {
             names = LabelNames.read(namesPath);
+        } else if (shipped) {
+            names = LabelNames.shipped9k();
         } else {
             LOG.warn("no --names given: classes are named class0..class{}",
                     net.region().classes() - 1);

@@ -19,12 +19,12 @@ final class Candidate {
     /** Flat models: the class probability (softmax or logistic) of each of {@link #classIds}; null for trees. */
     final float[] conditionals;
     /** WordTree models: root-to-node path of the chosen node; null for flat models. */
-    final List<Detection.PathNode> path;
+    final List<DetectedBox.PathNode> path;
     /** Scratch for NMS: slot in {@link #classIds} of the class being processed, or -1. */
     int slot;
 
     Candidate(int index, RegionBox box, float objectness, int[] classIds, float[] probs, float[] conditionals,
-              List<Detection.PathNode> path) {
+              List<DetectedBox.PathNode> path) {
         this.index = index;
         this.box = box;
         this.objectness = objectness;

@@ -31,17 +31,17 @@ final class HierarchyWalk {
      *
      * @return the chosen node's root-to-node path with conditional and absolute probabilities
      */
-    List<Detection.PathNode> walk(FloatBuffer out, int classBase, int stride) {
+    List<DetectedBox.PathNode> walk(FloatBuffer out, int classBase, int stride) {
         Groups groups = new Groups(out, classBase, stride);
         int node = topPrediction(groups);
         int[] path = tree.pathTo(node);
-        List<Detection.PathNode> result = new ArrayList<>(path.length);
+        List<DetectedBox.PathNode> result = new ArrayList<>(path.length);
         float absolute = 1;
         for (int i = 0; i < path.length; i++) {
             float conditional = groups.conditional(path[i]);
             // hierarchy_predictions: predictions[j] *= predictions[parent]; roots are left as they are.
             absolute = i == 0 ? conditional : conditional * absolute;
-            result.add(new Detection.PathNode(path[i], names.get(path[i]), conditional, absolute));
+            result.add(new DetectedBox.PathNode(path[i], names.get(path[i]), conditional, absolute));
         }
         return result;
     }

@@ -61,7 +61,7 @@ record RegionBox(float x, float y, float w, float h) {
      * Pixel box as darknet's {@code draw_detections} computes it (double, then clipped: left/top at 0, right/bottom
      * at size-1), without its truncation to int.
      */
-    Detection.Box toPixels(int imgW, int imgH) {
+    DetectedBox.Box toPixels(int imgW, int imgH) {
         double left = (x - w / 2.) * imgW;
         double right = (x + w / 2.) * imgW;
         double top = (y - h / 2.) * imgH;
@@ -78,7 +78,7 @@ record RegionBox(float x, float y, float w, float h) {
         if (bot > imgH - 1) {
             bot = imgH - 1;
         }
-        return new Detection.Box((float) left, (float) top, (float) (right - left), (float) (bot - top));
+        return new DetectedBox.Box((float) left, (float) top, (float) (right - left), (float) (bot - top));
     }
 
     float iou(RegionBox o) {

@@ -51,14 +51,14 @@ public final class RegionDecoder {
     }
 
     /** {@link #decode(FloatBuffer, int, DecodeGeometry)} with the sizes spelled out; placement from the model. */
-    public List<Detection> decode(FloatBuffer output, int offset, int gridW, int gridH, int netW, int netH,
+    public List<DetectedBox> decode(FloatBuffer output, int offset, int gridW, int gridH, int netW, int netH,
                                   int imgW, int imgH) {
         return decode(output, offset, new DecodeGeometry(gridW, gridH, netW, netH, imgW, imgH,
                 DecodeGeometry.Placement.of(info.preprocess())));
     }
 
     /** {@link #decode(FloatBuffer, int, DecodeGeometry)} over an array. */
-    public List<Detection> decode(float[] output, int offset, DecodeGeometry geometry) {
+    public List<DetectedBox> decode(float[] output, int offset, DecodeGeometry geometry) {
         return decode(FloatBuffer.wrap(output), offset, geometry);
     }
 
@@ -70,7 +70,7 @@ public final class RegionDecoder {
      * @param geometry grid, network input and original image sizes
      * @return detections above the threshold after NMS, highest score first
      */
-    public List<Detection> decode(FloatBuffer output, int offset, DecodeGeometry geometry) {
+    public List<DetectedBox> decode(FloatBuffer output, int offset, DecodeGeometry geometry) {
         int cells = geometry.cells();
         int perAnchor = info.coords() + 1 + info.classes();
         long needed = (long) offset + (long) info.outputChannels() * cells;
@@ -110,9 +110,9 @@ public final class RegionDecoder {
         }
         DarknetNms.apply(candidates, options.nms());
         candidates.sort(Comparator.comparingInt(c -> c.index));
-        List<Detection> detections = new ArrayList<>();
+        List<DetectedBox> detections = new ArrayList<>();
         for (Candidate c : candidates) {
-            Detection d = toDetection(c, geometry);
+            DetectedBox d = toDetection(c, geometry);
             if (d != null) {
                 detections.add(d);
             }
@@ -169,19 +169,19 @@ public final class RegionDecoder {
     /** WordTree: the walk picks one node, whose prob is the objectness (darknet's {@code prob[j] = scale}). */
     private Candidate treeCandidate(int index, RegionBox box, float scale, FloatBuffer output, int classBase,
                                     int cells) {
-        List<Detection.PathNode> path = walk.walk(output, classBase, cells);
+        List<DetectedBox.PathNode> path = walk.walk(output, classBase, cells);
         int node = path.get(path.size() - 1).labelId();
         return new Candidate(index, box, scale, new int[]{node}, new float[]{scale}, null, path);
     }
 
     /** {@code draw_detections}: every class still above the threshold; the best one (lowest id on ties) labels it. */
-    private Detection toDetection(Candidate c, DecodeGeometry g) {
-        List<Detection.ClassScore> classes = new ArrayList<>();
+    private DetectedBox toDetection(Candidate c, DecodeGeometry g) {
+        List<DetectedBox.ClassScore> classes = new ArrayList<>();
         int best = -1;
         for (int s = 0; s < c.classIds.length; s++) {
             float prob = c.probs[s];
             if (prob > options.thresh()) {
-                classes.add(new Detection.ClassScore(c.classIds[s], info.names().get(c.classIds[s]), prob));
+                classes.add(new DetectedBox.ClassScore(c.classIds[s], info.names().get(c.classIds[s]), prob));
                 if (best < 0 || prob > c.probs[best]) {
                     best = s;
                 }
@@ -192,9 +192,9 @@ public final class RegionDecoder {
         }
         int label = c.classIds[best];
         String name = info.names().get(label);
-        List<Detection.PathNode> path = c.path != null ? c.path
-                : List.of(new Detection.PathNode(label, name, c.conditionals[best], c.probs[best]));
-        return new Detection(c.box.toPixels(g.imgW(), g.imgH()), c.objectness, label, name, c.probs[best], path,
+        List<DetectedBox.PathNode> path = c.path != null ? c.path
+                : List.of(new DetectedBox.PathNode(label, name, c.conditionals[best], c.probs[best]));
+        return new DetectedBox(c.box.toPixels(g.imgW(), g.imgH()), c.objectness, label, name, c.probs[best], path,
                 List.copyOf(classes));
     }
 

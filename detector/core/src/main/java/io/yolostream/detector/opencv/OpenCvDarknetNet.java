@@ -1,14 +1,16 @@
 package io.yolostream.detector.opencv;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32F;
-import static org.bytedeco.opencv.global.opencv_dnn.DNN_BACKEND_OPENCV;
-import static org.bytedeco.opencv.global.opencv_dnn.DNN_TARGET_CPU;
-import static org.bytedeco.opencv.global.opencv_dnn.readNetFromDarknet;
-
 import io.yolostream.detector.darknet.DarknetCfg;
 import io.yolostream.detector.darknet.DarknetLayer;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.model.ModelException;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.StringVector;
+import org.bytedeco.opencv.opencv_dnn.Net;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,12 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
-import org.bytedeco.opencv.opencv_core.StringVector;
-import org.bytedeco.opencv.opencv_dnn.Net;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_dnn.DNN_BACKEND_OPENCV;
+import static org.bytedeco.opencv.global.opencv_dnn.DNN_TARGET_CPU;
+import static org.bytedeco.opencv.global.opencv_dnn.readNetFromDarknet;
 
 /**
  * A darknet network run by OpenCV's DNN module (backend OpenCV, target CPU), read straight from the darknet

@@ -1,5 +1,16 @@
 package io.yolostream.detector.opencv;
 
+import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.preprocess.RgbImage;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR_RGB;
@@ -8,16 +19,6 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_RGB2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-
-import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.preprocess.RgbImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Image decoding and encoding with OpenCV's codecs (JPEG, PNG, BMP, WebP, TIFF, ...), to and from {@link RgbImage}.

@@ -1,18 +1,19 @@
 package io.yolostream.detector.opencv;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.preprocess.RgbImage;
-import java.nio.FloatBuffer;
-import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 /**
  * The fast letterbox: darknet's {@code letterbox_image} geometry (same scaled size, same placement, padding 0.5),

@@ -5,6 +5,7 @@
 package io.yolostream.detector.preprocess;
 
 import io.yolostream.detector.model.ModelException;
+
 import java.util.Arrays;
 
 /**

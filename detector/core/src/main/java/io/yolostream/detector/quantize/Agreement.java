@@ -1,6 +1,6 @@
 package io.yolostream.detector.quantize;
 
-import io.yolostream.detector.decode.Detection;
+import io.yolostream.detector.decode.DetectedBox;
 
 import java.util.List;
 
@@ -20,7 +20,7 @@ public final class Agreement {
     }
 
     /** Adds one image's detections of model A and of model B. */
-    public void add(List<Detection> fromA, List<Detection> fromB) {
+    public void add(List<DetectedBox> fromA, List<DetectedBox> fromB) {
         a += fromA.size();
         b += fromB.size();
         aFoundByB += found(fromA, fromB);
@@ -35,10 +35,10 @@ public final class Agreement {
     }
 
     /** How many of {@code these} have a detection in {@code those} with the same label and IoU ≥ the threshold. */
-    public int found(List<Detection> these, List<Detection> those) {
+    public int found(List<DetectedBox> these, List<DetectedBox> those) {
         int n = 0;
-        for (Detection d : these) {
-            for (Detection e : those) {
+        for (DetectedBox d : these) {
+            for (DetectedBox e : those) {
                 if (d.labelId() == e.labelId() && iou(d.box(), e.box()) >= iou) {
                     n++;
                     break;
@@ -48,7 +48,7 @@ public final class Agreement {
         return n;
     }
 
-    public static double iou(Detection.Box p, Detection.Box q) {
+    public static double iou(DetectedBox.Box p, DetectedBox.Box q) {
         double w = Math.min(p.left() + p.width(), q.left() + q.width()) - Math.max(p.left(), q.left());
         double h = Math.min(p.top() + p.height(), q.top() + q.height()) - Math.max(p.top(), q.top());
         if (w <= 0 || h <= 0) {

@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.onnx.OnnxModel;
-
 import org.slf4j.LoggerFactory;
 
 import java.nio.FloatBuffer;

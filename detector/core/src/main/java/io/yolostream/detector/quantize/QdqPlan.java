@@ -1,8 +1,8 @@
 package io.yolostream.detector.quantize;
 
 import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.onnx.OnnxModel;
 import io.yolostream.detector.onnx.OnnxModel.Node;
+import io.yolostream.detector.onnx.OnnxModel;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package io.yolostream.detector.quantize;
 
-import io.yolostream.detector.onnx.OnnxModel;
 import io.yolostream.detector.onnx.OnnxModel.Attribute;
 import io.yolostream.detector.onnx.OnnxModel.Node;
 import io.yolostream.detector.onnx.OnnxModel.Tensor;
+import io.yolostream.detector.onnx.OnnxModel;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -9,7 +9,6 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import io.yolostream.detector.model.ModelException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -229,6 +229,70 @@ class ModelStoreTest {
         assertTrue(requests.stream().allMatch(r -> r.startsWith("/mirror/")), requests.toString());
     }
 
+    /** TINY with its names file pinned to the bytes the server holds. */
+    private ModelStore pinnedStore(String sha) {
+        ModelSpec pinned = new ModelSpec("tiny", "test", 3, 64, TINY.files().stream()
+                .map(f -> f.role() == ModelFile.Role.NAMES ? f.pinned(content.get("/repo/data/tiny.names").length, sha)
+                        : f).toList());
+        return new ModelStore(ModelCatalog.of(List.of(pinned), base() + "files/", base() + "repo/"),
+                new ModelCache(tmp.resolve("pinned")), 1);
+    }
+
+    @Test
+    void aFileThatDiffersFromItsPinsIsDiscarded() throws Exception {
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(content.get("/repo/data/tiny.names")));
+        assertNotNull(pinnedStore(sha).pull("tiny").onnx(), "the published file passes");
+
+        // the same URL now serves other bytes of the same length (a changed branch, a tampered mirror)
+        content.put("/repo/data/tiny.names", "cat\ndog\nbirb\n".getBytes(StandardCharsets.UTF_8));
+        ModelException e = assertThrows(ModelException.class, () -> {
+            try {
+                Files.walk(tmp.resolve("pinned")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile()
+                        .delete());
+            } catch (IOException io) {
+                throw new AssertionError(io);
+            }
+            pinnedStore(sha).pull("tiny");
+        });
+        assertTrue(e.getMessage().contains("expected 13 bytes, sha256 " + sha + " (pinned in the catalog)"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("the download was discarded"), e.getMessage());
+        Path dir = tmp.resolve("pinned/tiny");
+        assertFalse(Files.exists(dir.resolve("tiny.names")));
+        assertFalse(Files.exists(dir.resolve("tiny.names.part")));
+        assertFalse(Files.exists(dir.resolve("tiny.onnx")));
+    }
+
+    @Test
+    void theStandardCatalogIsPinnedToACommitWithEveryRepositoryFileHashed() throws Exception {
+        ModelCatalog c = ModelCatalog.standard();
+        for (ModelSpec m : c.models()) {
+            for (ModelFile f : m.files()) {
+                String url = c.url(f);
+                assertFalse(url.contains("/master/"), url);
+                if (f.origin() == ModelFile.Origin.REPOSITORY) {
+                    assertTrue(url.startsWith("https://raw.githubusercontent.com/pjreddie/darknet/"
+                            + ModelCatalog.DARKNET_COMMIT + "/"), url);
+                    assertTrue(f.size() > 0 && f.sha256() != null, f.toString());
+                }
+            }
+        }
+        assertTrue(ModelCatalog.DARKNET_COMMIT.matches("[0-9a-f]{40}"));
+        // the pins against darknet's own files (public domain, copied into the tests)
+        for (String path : List.of("cfg/yolov2-tiny-voc.cfg", "data/voc.names")) {
+            byte[] bytes;
+            try (var in = getClass().getResourceAsStream("darknet/" + path.substring(path.indexOf('/') + 1))) {
+                bytes = in.readAllBytes();
+            }
+            ModelFile f = c.get("yolov2-tiny-voc").files().stream().filter(x -> x.path().equals(path)).findFirst()
+                    .orElseThrow();
+            assertEquals(bytes.length, f.size(), path);
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(bytes)), f.sha256(), path);
+        }
+    }
+
     @Test
     void standardCatalog() {
         ModelCatalog c = ModelCatalog.standard();

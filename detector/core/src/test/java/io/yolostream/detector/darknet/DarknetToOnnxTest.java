@@ -6,9 +6,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;

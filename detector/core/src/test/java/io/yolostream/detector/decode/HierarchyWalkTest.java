@@ -28,12 +28,12 @@ class HierarchyWalkTest {
         return l;
     }
 
-    static List<Detection.PathNode> walk(float[] logits, HierarchyMode mode, float thresh) {
+    static List<DetectedBox.PathNode> walk(float[] logits, HierarchyMode mode, float thresh) {
         return new HierarchyWalk(TREE, NAMES, mode, thresh).walk(FloatBuffer.wrap(logits), 0, 1);
     }
 
     static int chosen(float[] logits, HierarchyMode mode, float thresh) {
-        List<Detection.PathNode> path = walk(logits, mode, thresh);
+        List<DetectedBox.PathNode> path = walk(logits, mode, thresh);
         int node = path.get(path.size() - 1).labelId();
         assertEquals(node, reference(logits, mode, thresh), "literal darknet walk disagrees");
         return node;
@@ -89,9 +89,9 @@ class HierarchyWalkTest {
 
     @Test
     void pathCarriesConditionalAndAbsoluteProbabilities() {
-        List<Detection.PathNode> path = walk(logits(0.9, 0.95, 0.5, 0.8), HierarchyMode.CONDITIONAL, 0.5f);
-        assertEquals(List.of(0, 2, 6), path.stream().map(Detection.PathNode::labelId).toList());
-        assertEquals(List.of("animal", "dog", "husky"), path.stream().map(Detection.PathNode::name).toList());
+        List<DetectedBox.PathNode> path = walk(logits(0.9, 0.95, 0.5, 0.8), HierarchyMode.CONDITIONAL, 0.5f);
+        assertEquals(List.of(0, 2, 6), path.stream().map(DetectedBox.PathNode::labelId).toList());
+        assertEquals(List.of("animal", "dog", "husky"), path.stream().map(DetectedBox.PathNode::name).toList());
         double[] cond = {0.9, 0.95, 0.8};
         double abs = 1;
         for (int i = 0; i < 3; i++) {

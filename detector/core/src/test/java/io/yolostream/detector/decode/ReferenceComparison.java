@@ -16,7 +16,7 @@ final class ReferenceComparison {
         List<DarknetReference.Result> expected = DarknetReference.run(info, raw, g.gridW(), g.gridH(), g.netW(),
                 g.netH(), g.imgW(), g.imgH(), options.thresh(), options.hierThresh(), options.nms(),
                 options.hierarchy() == HierarchyMode.CONDITIONAL);
-        List<Detection> actual = new RegionDecoder(info, options).decode(raw, 0, g);
+        List<DetectedBox> actual = new RegionDecoder(info, options).decode(raw, 0, g);
         assertEquals(sortedKeys(expected.stream().map(ReferenceComparison::key).toList()),
                 sortedKeys(actual.stream().map(ReferenceComparison::key).toList()));
         for (int i = 1; i < actual.size(); i++) {
@@ -35,10 +35,10 @@ final class ReferenceComparison {
                 r.width(), r.height(), r.objectness(), r.label(), r.score(), r.classes(), r.probs());
     }
 
-    static String key(Detection d) {
+    static String key(DetectedBox d) {
         return String.format("box=%s,%s,%s,%s obj=%s label=%d score=%s classes=%s probs=%s", d.box().left(),
                 d.box().top(), d.box().width(), d.box().height(), d.objectness(), d.labelId(), d.score(),
-                d.classes().stream().map(Detection.ClassScore::id).toList(),
-                d.classes().stream().map(Detection.ClassScore::prob).toList());
+                d.classes().stream().map(DetectedBox.ClassScore::id).toList(),
+                d.classes().stream().map(DetectedBox.ClassScore::prob).toList());
     }
 }

@@ -27,7 +27,7 @@ class RegionDecoderTest {
         return new RegionOutput(GW, GH, 2, 3);
     }
 
-    static List<Detection> decode(boolean softmax, DecodeOptions options, RegionOutput out) {
+    static List<DetectedBox> decode(boolean softmax, DecodeOptions options, RegionOutput out) {
         return new RegionDecoder(model(softmax), options).decode(out.data, 0, GEO);
     }
 
@@ -35,9 +35,9 @@ class RegionDecoderTest {
     void boxMathUndoesTheLetterboxOfANonSquareImage() {
         // Anchor 1 (2 x 1.5 cells) at row 1, col 2; centre logits 0 -> 0.5; width exp(ln 0.5) = half the anchor.
         RegionOutput o = out().box(1, 1, 2, 0f, 0f, (float) Math.log(0.5), 0f, 3f).classLogits(1, 1, 2, 5f, 0f, 0f);
-        List<Detection> dets = decode(true, DecodeOptions.DEFAULTS, o);
+        List<DetectedBox> dets = decode(true, DecodeOptions.DEFAULTS, o);
         assertEquals(1, dets.size());
-        Detection.Box b = dets.get(0).box();
+        DetectedBox.Box b = dets.get(0).box();
         // x = 2.5/3, w = 1/3; y = 1.5/2 = 0.75 -> (0.75 - 8/64) / (48/64) = 5/6, h = 0.75 * 64/48 = 1.
         assertEquals(200 * (2.5 / 3 - 1 / 6.0), b.left(), 1e-3);
         assertEquals(199 - 200 * (2.5 / 3 - 1 / 6.0), b.width(), 1e-3, "right clipped to imgW-1");
@@ -68,9 +68,9 @@ class RegionDecoderTest {
         RegionOutput o = out().box(0, 0, 1, 0f, 0f, 0f, 0f, 3f).classLogits(0, 0, 1, 2f, 0f, -1f);
         float scale = DarknetMath.logistic(3f);
 
-        Detection soft = decode(true, DecodeOptions.DEFAULTS, o).get(0);
+        DetectedBox soft = decode(true, DecodeOptions.DEFAULTS, o).get(0);
         double sum = Math.exp(2) + 1 + Math.exp(-1);
-        assertEquals(List.of(0), soft.classes().stream().map(Detection.ClassScore::id).toList());
+        assertEquals(List.of(0), soft.classes().stream().map(DetectedBox.ClassScore::id).toList());
         assertEquals(scale * Math.exp(2) / sum, soft.score(), 1e-6);
         assertEquals(scale, soft.objectness());
         assertEquals("cat", soft.label());
@@ -79,8 +79,8 @@ class RegionDecoderTest {
         assertEquals(soft.score(), soft.path().get(0).probability());
 
         // Logistic: 0.88, 0.5, 0.27 times 0.95 are all above 0.24.
-        Detection logi = decode(false, DecodeOptions.DEFAULTS, o).get(0);
-        assertEquals(List.of(0, 1, 2), logi.classes().stream().map(Detection.ClassScore::id).toList());
+        DetectedBox logi = decode(false, DecodeOptions.DEFAULTS, o).get(0);
+        assertEquals(List.of(0, 1, 2), logi.classes().stream().map(DetectedBox.ClassScore::id).toList());
         assertEquals(scale * DarknetMath.logistic(-1f), logi.classes().get(2).prob());
         assertEquals(0, logi.labelId());
         assertMatchesReference(false, DecodeOptions.DEFAULTS, o);
@@ -102,7 +102,7 @@ class RegionDecoderTest {
                 .box(0, 0, 0, 0f, 0f, 0f, 0f, 3f).classLogits(0, 0, 0, 5f, 0f, 0f)
                 .box(1, 0, 0, 0f, 0f, (float) Math.log(0.5), 0f, 2f).classLogits(1, 0, 0, 5f, 0f, 0f)
                 .box(0, 1, 2, 0f, 0f, 0f, 0f, 1f).classLogits(0, 1, 2, 5f, 0f, 0f); // same class, far away
-        List<Detection> dets = decode(true, DecodeOptions.DEFAULTS, o);
+        List<DetectedBox> dets = decode(true, DecodeOptions.DEFAULTS, o);
         assertEquals(2, dets.size());
         assertEquals(DarknetMath.logistic(3f), dets.get(0).objectness());
         assertEquals(DarknetMath.logistic(1f), dets.get(1).objectness());
@@ -115,8 +115,8 @@ class RegionDecoderTest {
         RegionOutput o = out()
                 .box(0, 0, 0, 0f, 0f, 0f, 0f, 3f).classLogits(0, 0, 0, 5f, 0f, 0f)
                 .box(1, 0, 0, 0f, 0f, (float) Math.log(0.5), 0f, 2f).classLogits(1, 0, 0, 0f, 5f, 0f);
-        List<Detection> dets = decode(true, DecodeOptions.DEFAULTS, o);
-        assertEquals(List.of("cat", "dog"), dets.stream().map(Detection::label).toList());
+        List<DetectedBox> dets = decode(true, DecodeOptions.DEFAULTS, o);
+        assertEquals(List.of("cat", "dog"), dets.stream().map(DetectedBox::label).toList());
     }
 
     @Test
@@ -125,16 +125,16 @@ class RegionDecoderTest {
                 .box(0, 0, 0, 0f, 0f, 0f, 0f, 3f).classLogits(0, 0, 0, 5f, -5f, -5f)
                 .box(1, 0, 0, 0f, 0f, (float) Math.log(0.5), 0f, 3f).classLogits(1, 0, 0, 4f, 4f, -5f);
 
-        List<Detection> noNms = decode(true, DecodeOptions.DEFAULTS.withNms(0), o);
-        Detection two = noNms.stream().filter(d -> d.classes().size() == 2).findFirst().orElseThrow();
+        List<DetectedBox> noNms = decode(true, DecodeOptions.DEFAULTS.withNms(0), o);
+        DetectedBox two = noNms.stream().filter(d -> d.classes().size() == 2).findFirst().orElseThrow();
         assertEquals(two.classes().get(0).prob(), two.classes().get(1).prob(), "equal class probabilities");
         assertEquals(0, two.labelId(), "ties go to the lowest class id");
 
-        List<Detection> dets = decode(true, DecodeOptions.DEFAULTS, o);
+        List<DetectedBox> dets = decode(true, DecodeOptions.DEFAULTS, o);
         assertEquals(2, dets.size());
-        assertEquals(List.of(0), dets.get(0).classes().stream().map(Detection.ClassScore::id).toList());
-        Detection rest = dets.get(1);
-        assertEquals(List.of(1), rest.classes().stream().map(Detection.ClassScore::id).toList());
+        assertEquals(List.of(0), dets.get(0).classes().stream().map(DetectedBox.ClassScore::id).toList());
+        DetectedBox rest = dets.get(1);
+        assertEquals(List.of(1), rest.classes().stream().map(DetectedBox.ClassScore::id).toList());
         assertEquals("dog", rest.label());
         assertEquals(rest.classes().get(0).prob(), rest.score());
         assertMatchesReference(true, DecodeOptions.DEFAULTS, o);
@@ -148,7 +148,7 @@ class RegionDecoderTest {
         float[] before = padded.clone();
         FloatBuffer buf = FloatBuffer.wrap(padded);
         buf.position(3);
-        List<Detection> fromOffset = new RegionDecoder(model(true)).decode(buf, 7, GEO);
+        List<DetectedBox> fromOffset = new RegionDecoder(model(true)).decode(buf, 7, GEO);
         assertEquals(decode(true, DecodeOptions.DEFAULTS, o), fromOffset);
         assertArrayEquals(before, padded);
         assertEquals(3, buf.position());

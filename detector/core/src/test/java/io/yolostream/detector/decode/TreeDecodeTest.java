@@ -20,7 +20,7 @@ class TreeDecodeTest {
         return new RegionOutput(2, 2, 2, 8);
     }
 
-    static List<Detection> decode(DecodeOptions options, RegionOutput o) {
+    static List<DetectedBox> decode(DecodeOptions options, RegionOutput o) {
         return new RegionDecoder(model(), options).decode(o.data, 0, GEO);
     }
 
@@ -28,17 +28,17 @@ class TreeDecodeTest {
     void scoreIsTheObjectnessAndTheLabelIsTheWalkedNode() {
         RegionOutput o = out().box(1, 1, 0, 0f, 0f, 0f, 0f, 2f)
                 .classLogits(1, 1, 0, HierarchyWalkTest.logits(0.9, 0.8, 0.5, 0.9));
-        Detection darknet = decode(DecodeOptions.DEFAULTS, o).get(0);
+        DetectedBox darknet = decode(DecodeOptions.DEFAULTS, o).get(0);
         float scale = DarknetMath.logistic(2f);
         assertEquals(scale, darknet.score());
         assertEquals(scale, darknet.objectness());
         assertEquals(2, darknet.labelId());
         assertEquals("dog", darknet.label());
-        assertEquals(List.of(new Detection.ClassScore(2, "dog", scale)), darknet.classes());
-        assertEquals(List.of(0, 2), darknet.path().stream().map(Detection.PathNode::labelId).toList());
+        assertEquals(List.of(new DetectedBox.ClassScore(2, "dog", scale)), darknet.classes());
+        assertEquals(List.of(0, 2), darknet.path().stream().map(DetectedBox.PathNode::labelId).toList());
         assertEquals(0.72, darknet.path().get(1).probability(), 1e-6);
 
-        Detection clean = decode(DecodeOptions.DEFAULTS.withHierarchy(HierarchyMode.CONDITIONAL), o).get(0);
+        DetectedBox clean = decode(DecodeOptions.DEFAULTS.withHierarchy(HierarchyMode.CONDITIONAL), o).get(0);
         assertEquals("husky", clean.label());
         assertEquals(3, clean.path().size());
         ReferenceComparison.assertSame(model(), DecodeOptions.DEFAULTS, o.data, GEO);
@@ -63,8 +63,8 @@ class TreeDecodeTest {
                 .box(0, 0, 0, 0f, 0f, 0f, 0f, 3f).classLogits(0, 0, 0, husky)
                 .box(1, 0, 0, 0f, 0f, -0.3f, 0f, 2f).classLogits(1, 0, 0, husky)  // overlaps, same node: suppressed
                 .box(0, 0, 1, -2f, 0f, 0.5f, 0f, 1f).classLogits(0, 0, 1, car);   // overlaps, other node: kept
-        List<Detection> dets = decode(DecodeOptions.DEFAULTS, o);
-        assertEquals(List.of("husky", "car"), dets.stream().map(Detection::label).toList());
+        List<DetectedBox> dets = decode(DecodeOptions.DEFAULTS, o);
+        assertEquals(List.of("husky", "car"), dets.stream().map(DetectedBox::label).toList());
         assertEquals(DarknetMath.logistic(3f), dets.get(0).score());
         assertEquals(3, decode(DecodeOptions.DEFAULTS.withNms(0), o).size());
         ReferenceComparison.assertSame(model(), DecodeOptions.DEFAULTS, o.data, GEO);

@@ -1,10 +1,10 @@
 package io.yolostream.detector.faceapi;
 
+import io.yolostream.detector.ModelSource;
+import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.ModelSource;
-import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.runtime.Device;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.yolostream.detector.faceapi;
 
-import io.yolostream.detector.decode.DecodeOptions;
-import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.ModelSource;
 import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.decode.DecodeOptions;
+import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.opencv.ImageFiles;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.FaceApiLetterbox;
@@ -71,7 +71,7 @@ class FaceDetectionTest {
         }
     }
 
-    static float iou(Detection.Box a, int[] b) {
+    static float iou(DetectedBox.Box a, int[] b) {
         float x1 = Math.max(a.left(), b[0]);
         float y1 = Math.max(a.top(), b[1]);
         float x2 = Math.min(a.left() + a.width(), b[0] + b[2]);
@@ -80,9 +80,9 @@ class FaceDetectionTest {
         return inter / (a.width() * a.height() + (float) b[2] * b[3] - inter);
     }
 
-    static float bestIou(List<Detection> dets, int[] face) {
+    static float bestIou(List<DetectedBox> dets, int[] face) {
         float best = 0;
-        for (Detection d : dets) {
+        for (DetectedBox d : dets) {
             best = Math.max(best, iou(d.box(), face));
         }
         return best;
@@ -111,12 +111,12 @@ class FaceDetectionTest {
             RgbImage img = ImageFiles.read(p, ImageFiles.Decoder.OPENCV);
             for (int size : new int[]{320, 416, 608}) {
                 String key = p.getFileName() + "@" + size;
-                List<Detection> ours = detector.detect(List.of(img), size, size).detections().get(0);
+                List<DetectedBox> ours = detector.detect(List.of(img), size, size).detections().get(0);
                 List<float[]> ref = theirs.getOrDefault(key, List.of());
                 assertEquals(ref.size(), ours.size(), key + ": detections " + ours);
                 for (int i = 0; i < ref.size(); i++) {
                     float[] r = ref.get(i);
-                    Detection.Box b = ours.get(i).box();
+                    DetectedBox.Box b = ours.get(i).box();
                     float[] o = {ours.get(i).score(), b.left(), b.top(), b.width(), b.height()};
                     assertEquals(r[0], o[0], 1e-3, key + " #" + i + " score");
                     for (int k = 1; k < 5; k++) {
@@ -142,7 +142,7 @@ class FaceDetectionTest {
             RgbImage img = ImageFiles.read(p, ImageFiles.Decoder.OPENCV);
             int[][] faces = FACES.get(p.getFileName().toString());
             for (int size : new int[]{320, 416, 608}) {
-                List<Detection> dets = detector.detect(List.of(img), size, size).detections().get(0);
+                List<DetectedBox> dets = detector.detect(List.of(img), size, size).detections().get(0);
                 StringBuilder line = new StringBuilder(p.getFileName() + " @" + size + ":");
                 List<Integer> missed = MISSED.getOrDefault(p.getFileName() + "@" + size, List.of());
                 for (int f = 0; f < faces.length; f++) {
@@ -154,7 +154,7 @@ class FaceDetectionTest {
                                 + " best IoU " + best);
                     }
                 }
-                for (Detection d : dets) {
+                for (DetectedBox d : dets) {
                     float best = 0;
                     for (int[] face : faces) {
                         best = Math.max(best, iou(d.box(), face));

@@ -1,12 +1,12 @@
 package io.yolostream.detector.faceapi;
 
 import com.sun.net.httpserver.HttpServer;
-import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.catalog.ModelCache;
 import io.yolostream.detector.catalog.ModelCatalog;
 import io.yolostream.detector.catalog.ModelRef;
 import io.yolostream.detector.catalog.ModelSpec;
 import io.yolostream.detector.catalog.ModelStore;
+import io.yolostream.detector.model.ModelException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

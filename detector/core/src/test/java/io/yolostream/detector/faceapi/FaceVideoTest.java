@@ -1,8 +1,8 @@
 package io.yolostream.detector.faceapi;
 
-import io.yolostream.detector.decode.Detection;
 import io.yolostream.detector.ModelSource;
 import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.decode.DetectedBox;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
 import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.runtime.Device;
@@ -66,7 +66,7 @@ class FaceVideoTest {
             while ((frame = grabber.grabImage()) != null) {
                 int photo = frames / HOLD;
                 String name = photos.get(photo).getFileName().toString();
-                List<Detection> dets = detector.detect(List.of(rgb(frame)), 416, 416).detections().get(0);
+                List<DetectedBox> dets = detector.detect(List.of(rgb(frame)), 416, 416).detections().get(0);
                 int[][] faces = FaceDetectionTest.FACES.get(name);
                 List<Integer> missed = FaceDetectionTest.MISSED.getOrDefault(name + "@416", List.of());
                 for (int f = 0; f < faces.length; f++) {

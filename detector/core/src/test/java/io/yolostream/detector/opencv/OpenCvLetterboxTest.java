@@ -1,19 +1,20 @@
 package io.yolostream.detector.opencv;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.preprocess.RgbImage;
+import org.bytedeco.javacpp.Pointer;
+import org.junit.jupiter.api.Test;
+
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.javacpp.Pointer;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OpenCvLetterboxTest {
     private final OpenCvLetterbox letterbox = new OpenCvLetterbox();

@@ -6,8 +6,8 @@ import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.onnx.OnnxGraph;
 import io.yolostream.detector.onnx.OnnxModel;
 import io.yolostream.detector.opencv.OpenCvImages;
-import io.yolostream.detector.preprocess.RgbImage;
 import io.yolostream.detector.preprocess.DarknetLetterbox;
+import io.yolostream.detector.preprocess.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,6 +2,8 @@ package io.yolostream.detector.quantize;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.yolostream.detector.ModelSource;
+import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.DarknetToOnnx;
 import io.yolostream.detector.darknet.DarknetWeights;
@@ -9,8 +11,6 @@ import io.yolostream.detector.darknet.Fixtures;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.ModelSource;
-import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.onnx.OnnxModel;
 import io.yolostream.detector.opencv.OpenCvImages;
 import io.yolostream.detector.preprocess.DarknetLetterbox;

@@ -1,10 +1,10 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.avro.Timings;
 import io.yolostream.detector.preprocess.RgbImage;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.ingest.avro.Frame;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -40,7 +40,7 @@ final class BatchOutput {
      * @param detections per RUN slot, in input order (empty when nothing ran)
      * @param inferenceMs the batch's inference time; decodeMs region decoding per frame
      */
-    static BatchOutput of(PreparedBatch b, List<List<io.yolostream.detector.decode.Detection>> detections,
+    static BatchOutput of(PreparedBatch b, List<List<io.yolostream.detector.decode.DetectedBox>> detections,
                           float inferenceMs, float decodeMs, DetectionRecords factory, String detectionsTopic,
                           String dlqTopic) {
         BatchOutput out = new BatchOutput();

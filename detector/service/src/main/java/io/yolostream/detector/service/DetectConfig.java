@@ -1,28 +1,28 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.wordtree.LabelNames;
 import io.yolostream.config.ConfigException;
 import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
 import io.yolostream.config.ServiceKeys;
+import io.yolostream.detector.ModelSource;
 import io.yolostream.detector.batch.AdaptiveResolution;
 import io.yolostream.detector.batch.CostModel;
 import io.yolostream.detector.batch.ResolutionLadder;
 import io.yolostream.detector.batch.ResolutionPolicies;
 import io.yolostream.detector.batch.ResolutionPolicy;
+import io.yolostream.detector.catalog.ModelPullLog;
+import io.yolostream.detector.catalog.ModelRef;
+import io.yolostream.detector.catalog.ModelStore;
 import io.yolostream.detector.darknet.DarknetConverter;
 import io.yolostream.detector.decode.DecodeOptions;
 import io.yolostream.detector.decode.HierarchyMode;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
-import io.yolostream.detector.ModelSource;
-import io.yolostream.detector.catalog.ModelPullLog;
-import io.yolostream.detector.catalog.ModelRef;
-import io.yolostream.detector.catalog.ModelStore;
 import io.yolostream.detector.opencv.Preprocessors;
 import io.yolostream.detector.preprocess.Preprocessor;
 import io.yolostream.detector.runtime.Device;
+import io.yolostream.wordtree.LabelNames;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

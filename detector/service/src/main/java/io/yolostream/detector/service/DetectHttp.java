@@ -1,26 +1,21 @@
 package io.yolostream.detector.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.yolostream.http.Call;
+import io.yolostream.http.HttpApi;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
-/** {@code /metrics} (Prometheus text) and {@code /health} (JSON; 503 once the consumer loop has stopped). */
+/**
+ * {@code /metrics} (Prometheus text) and {@code /health} (JSON; 503 once the consumer loop has stopped), on the
+ * shared {@link HttpApi}: both open (nothing here changes anything), exact routes, loopback Host names only while
+ * listening on loopback.
+ */
 final class DetectHttp implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpApi http;
     private final PrometheusMeterRegistry metrics;
     private final Supplier<Map<String, Object>> health;
 
@@ -28,49 +23,29 @@ final class DetectHttp implements AutoCloseable {
     DetectHttp(String host, int port, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health) {
         this.metrics = metrics;
         this.health = health;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("detector HTTP on " + host + ":" + port + ": expected a free port, found: "
-                    + e.getMessage(), e);
-        }
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "detector-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/health", this::health);
-        server.createContext("/metrics", this::metrics);
-        server.start();
+        this.http = HttpApi.builder("detect", DetectConfig.HTTP_HOST, host, port)
+                .threads(2)
+                .open("GET", "/health", this::health)
+                .open("GET", "/metrics", this::metrics)
+                .start();
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return http.port();
     }
 
-    private void health(HttpExchange ex) throws IOException {
+    private void health(Call c) throws IOException {
         Map<String, Object> body = health.get();
-        send(ex, "UP".equals(body.get("status")) ? 200 : 503, "application/json",
-                JSON.writeValueAsBytes(body));
+        c.json("UP".equals(body.get("status")) ? 200 : 503, body);
     }
 
-    private void metrics(HttpExchange ex) throws IOException {
-        send(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                metrics.scrape().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(status, body.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
-        }
+    private void metrics(Call c) throws IOException {
+        c.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8),
+                Map.of());
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 }

@@ -1,12 +1,12 @@
 package io.yolostream.detector.service;
 
+import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.batch.ArrivalRate;
 import io.yolostream.detector.batch.Batch;
 import io.yolostream.detector.batch.BatchContext;
 import io.yolostream.detector.batch.Batcher;
 import io.yolostream.detector.batch.CostModel;
 import io.yolostream.detector.batch.ResolutionPolicy;
-import io.yolostream.detector.YoloDetector;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +19,6 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,7 +180,7 @@ final class DetectLoop implements Runnable {
     }
 
     private void runAndCommit(PreparedBatch b) {
-        List<List<io.yolostream.detector.decode.Detection>> found = List.of();
+        List<List<io.yolostream.detector.decode.DetectedBox>> found = List.of();
         float inferMs = 0;
         float decodeMs = 0;
         if (b.runCount() > 0) {

@@ -2,16 +2,16 @@ package io.yolostream.detector.service;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.yolostream.detector.ModelSource;
+import io.yolostream.detector.YoloDetector;
 import io.yolostream.detector.batch.CostModel;
 import io.yolostream.detector.batch.FixedResolution;
 import io.yolostream.detector.batch.ResolutionPolicy;
 import io.yolostream.detector.model.ModelException;
-import io.yolostream.detector.ModelSource;
-import io.yolostream.detector.YoloDetector;
+import io.yolostream.detector.model.ModelInfo;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -181,6 +181,11 @@ public final class DetectService implements AutoCloseable {
 
     public String modelId() {
         return modelId;
+    }
+
+    /** The model's classes, anchors and (YOLO9000) WordTree, as it was opened. */
+    public ModelInfo modelInfo() {
+        return detector.info();
     }
 
     public DetectMetrics metrics() {

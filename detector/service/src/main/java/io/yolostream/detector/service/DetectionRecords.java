@@ -50,12 +50,12 @@ public final class DetectionRecords {
     }
 
     /** An OK record: the frame ran in a batch of {@code batchSize} at {@code w x h}. */
-    public Detection ok(Frame f, int partition, long offset, List<io.yolostream.detector.decode.Detection> found,
+    public Detection ok(Frame f, int partition, long offset, List<io.yolostream.detector.decode.DetectedBox> found,
                         int w, int h, int batchSize, int imageW, int imageH, Timings timings) {
         List<DetectedObject> objects = new ArrayList<>(found.size());
-        for (io.yolostream.detector.decode.Detection d : found) {
+        for (io.yolostream.detector.decode.DetectedBox d : found) {
             List<PathNode> path = new ArrayList<>(d.path().size());
-            for (io.yolostream.detector.decode.Detection.PathNode p : d.path()) {
+            for (io.yolostream.detector.decode.DetectedBox.PathNode p : d.path()) {
                 path.add(new PathNode(p.name(), p.labelId(), p.conditional(), p.probability()));
             }
             objects.add(new DetectedObject(d.box().left(), d.box().top(), d.box().width(), d.box().height(),

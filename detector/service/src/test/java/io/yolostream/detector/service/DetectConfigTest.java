@@ -1,8 +1,8 @@
 package io.yolostream.detector.service;
 
 import io.yolostream.config.ConfigException;
-import io.yolostream.detector.batch.FixedResolution;
 import io.yolostream.detector.batch.CostModel;
+import io.yolostream.detector.batch.FixedResolution;
 import io.yolostream.detector.model.ModelInfo;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,12 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.kafka.KafkaSetupException;
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.avro.DetectionStatus;
 import io.yolostream.detector.model.ModelException;
+import io.yolostream.detector.schema.DetectionCodec;
+import io.yolostream.http.testkit.RawHttp;
 import io.yolostream.ingest.avro.SourceKind;
+import io.yolostream.kafka.KafkaSetupException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +29,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static io.yolostream.detector.service.DetectTestKit.KAFKA;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,7 +45,7 @@ class DetectServiceIT {
         List<String> cameras = List.of("cam-a", "cam-b", "cam-c");
         int n = DetectTestKit.publish(t.frames(), cameras, 20);
         try (DetectService svc = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "a")))) {
-            List<ConsumerRecord<String, byte[]>> records = DetectTestKit.exactly(t.detections(), n);
+            List<ConsumerRecord<String, byte[]>> records = DetectTestKit.settled(t, t.detections());
             assertEquals(n, records.size());
             Map<String, List<Long>> seqs = new HashMap<>();
             for (ConsumerRecord<String, byte[]> r : records) {
@@ -63,6 +66,13 @@ class DetectServiceIT {
             String metrics = get(svc.httpPort(), "/metrics");
             assertTrue(metrics.contains("yolostream_detector_batch_size"), metrics);
             assertTrue(get(svc.httpPort(), "/health").contains("\"UP\""));
+            // exact routes, and on loopback only loopback Host names (the shared HTTP layer)
+            assertEquals(404, RawHttp.get(svc.httpPort(), "/healthX").status());
+            RawHttp.Answer delete = RawHttp.request(svc.httpPort(), "DELETE", "/health", "");
+            assertEquals(405, delete.status());
+            assertEquals("GET", delete.header("allow"));
+            assertEquals(403, RawHttp.send(svc.httpPort(), "GET /metrics HTTP/1.1\r\nHost: evil.example\r\n\r\n")
+                    .status());
         }
     }
 
@@ -79,7 +89,7 @@ class DetectServiceIT {
             p.flush();
         }
         try (DetectService svc = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "p")))) {
-            List<Detection> all = DetectTestKit.detections(DetectTestKit.exactly(t.detections(), 11));
+            List<Detection> all = DetectTestKit.detections(DetectTestKit.settled(t, t.detections()));
             assertEquals(11, all.size());
             List<Detection> errors = all.stream().filter(d -> d.getStatus() == DetectionStatus.ERROR).toList();
             assertEquals(2, errors.size(), () -> "errors: " + errors);
@@ -88,7 +98,7 @@ class DetectServiceIT {
             assertTrue(errors.stream().anyMatch(d -> d.getSequence() == -1 && d.getCameraId().equals("cam-p")
                     && d.getReason().contains("unreadable value")), () -> "errors: " + errors);
             assertEquals(9, all.stream().filter(d -> d.getStatus() == DetectionStatus.OK).count());
-            List<ConsumerRecord<String, byte[]>> dlq = DetectTestKit.exactly(t.dlq(), 2);
+            List<ConsumerRecord<String, byte[]>> dlq = DetectTestKit.settled(t, t.dlq());
             assertEquals(2, dlq.size());
             for (ConsumerRecord<String, byte[]> r : dlq) {
                 assertNotNull(r.headers().lastHeader(BatchOutput.REASON_HEADER));
@@ -115,7 +125,7 @@ class DetectServiceIT {
         Map<String, String> flags = DetectTestKit.flags(t, "s");
         flags.put("max-age-ms", "60000");
         try (DetectService svc = new DetectService(DetectTestKit.config(flags))) {
-            List<Detection> all = DetectTestKit.detections(DetectTestKit.exactly(t.detections(), 12));
+            List<Detection> all = DetectTestKit.detections(DetectTestKit.settled(t, t.detections()));
             assertEquals(12, all.size());
             Map<String, Set<DetectionStatus>> byCamera = all.stream().collect(Collectors.groupingBy(
                     Detection::getCameraId, Collectors.mapping(Detection::getStatus, Collectors.toSet())));
@@ -130,16 +140,19 @@ class DetectServiceIT {
     @Test
     void twoInstancesShareThePartitionsAndWriteEachFrameOnce() throws Exception {
         DetectTestKit.Topics t = DetectTestKit.Topics.create(4);
-        try (DetectService one = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "one")));
-             DetectService two = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "two")))) {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while ((one.metrics().partitions() == 0 || two.metrics().partitions() == 0
-                    || one.metrics().partitions() + two.metrics().partitions() != 4) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+        // every frame must run (the OK counts below), however slow a loaded machine makes the two instances
+        Map<String, String> oneFlags = DetectTestKit.flags(t, "one");
+        Map<String, String> twoFlags = DetectTestKit.flags(t, "two");
+        oneFlags.put("max-age-ms", "0");
+        twoFlags.put("max-age-ms", "0");
+        try (DetectService one = new DetectService(DetectTestKit.config(oneFlags));
+             DetectService two = new DetectService(DetectTestKit.config(twoFlags))) {
+            await("both instances own partitions, all 4 between them").atMost(Duration.ofSeconds(30))
+                    .until(() -> one.metrics().partitions() > 0 && two.metrics().partitions() > 0
+                            && one.metrics().partitions() + two.metrics().partitions() == 4);
             List<String> cameras = List.of("c1", "c2", "c3", "c4", "c5", "c6");
             int n = DetectTestKit.publish(t.frames(), cameras, 15);
-            List<Detection> all = DetectTestKit.detections(DetectTestKit.exactly(t.detections(), n));
+            List<Detection> all = DetectTestKit.detections(DetectTestKit.settled(t, t.detections()));
             assertEquals(n, all.size());
             Set<String> keys = new HashSet<>();
             for (Detection d : all) {

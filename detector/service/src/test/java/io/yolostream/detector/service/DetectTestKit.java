@@ -1,15 +1,15 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.detector.darknet.DarknetNetwork;
 import io.yolostream.detector.darknet.Fixtures;
 import io.yolostream.detector.opencv.OpenCvImages;
 import io.yolostream.detector.preprocess.RgbImage;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.ImageEncoding;
 import io.yolostream.ingest.avro.SourceKind;
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -139,14 +139,11 @@ final class DetectTestKit {
         return records.stream().map(r -> DetectionCodec.decode(r.value())).toList();
     }
 
-    /** Waits for {@code n} committed records, then checks no more come within a short while. */
-    static List<ConsumerRecord<String, byte[]>> exactly(String topic, int n) {
-        KAFKA.readAtLeast(topic, n);
-        try {
-            Thread.sleep(1500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return KAFKA.readAll(topic);
+    /**
+     * The detector's settled output on {@code output} (detections or DLQ): read once its group has committed every
+     * frame, so a late duplicate cannot slip past; the count is the caller's to assert.
+     */
+    static List<ConsumerRecord<String, byte[]>> settled(Topics t, String output) {
+        return KAFKA.readSettled(t.group(), t.frames(), output);
     }
 }

@@ -1,7 +1,7 @@
 package io.yolostream.detector.service;
 
-import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.detector.avro.Detection;
+import io.yolostream.detector.schema.DetectionCodec;
 import io.yolostream.ingest.avro.FrameCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Assumptions;
@@ -51,7 +51,7 @@ class DetectionInteropIT {
         int n = DetectTestKit.publish(t.frames(), List.of("py-a", "py-b"), 3);
         List<ConsumerRecord<String, byte[]>> java;
         try (DetectService svc = new DetectService(DetectTestKit.config(DetectTestKit.flags(t, "py")))) {
-            java = DetectTestKit.exactly(t.detections(), n);
+            java = DetectTestKit.settled(t, t.detections());
         }
         assertEquals(n, java.size());
 
@@ -68,7 +68,8 @@ class DetectionInteropIT {
         Result values = run(List.of(KCAT.toString(), "-C", "-b", KAFKA.bootstrapServers(), "-t", t.detections(),
                 "-X", "isolation.level=read_committed", "-o", "beginning", "-e", "-q", "-f", "%S\\n%s"), null);
         assertEquals(0, values.exit, values.stderr);
-        Path script = Path.of(DetectionInteropIT.class.getResource("read_detection.py").toURI());
+        // the reader the docs show (docs/examples), run as a user would run it
+        Path script = Path.of("../../docs/examples/read_detection.py").toAbsolutePath();
         Result decoded = run(List.of(PYTHON.toString(), script.toString(), AVSC.toString()), values.stdoutBytes);
         assertEquals(0, decoded.exit, decoded.stderr);
         List<String> records = decoded.stdout().lines().toList();

@@ -231,6 +231,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** The settled output of an exactly-once processor (see {@link EmbeddedKafkaReader#readSettled}). */
+    public List<ConsumerRecord<String, byte[]>> readSettled(String groupId, String input, String output) {
+        return EmbeddedKafkaReader.readSettled(bootstrapServers(), groupId, input, output, Duration.ofSeconds(120));
+    }
+
     /** An admin client on this broker; the caller closes it. */
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),

@@ -1,5 +1,7 @@
 package io.yolostream.kafka.embedded;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -72,6 +74,69 @@ public final class EmbeddedKafkaReader {
         }
     }
 
+    /**
+     * The output of an exactly-once processor, once it has settled: waits until consumer group {@code groupId} has
+     * committed offsets at the end of every partition of {@code input} (so every input record's output transaction
+     * is committed too: the offsets commit in the same transaction), then reads {@code output} to its end offsets
+     * (read_committed: the last stable offsets). Nothing committed later can belong to those inputs, so a duplicate
+     * or a missing record shows here, without sleeping on the chance that a late one comes.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readSettled(String bootstrapServers, String groupId,
+                                                                  String input, String output, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+             KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers)) {
+            List<TopicPartition> partitions = partitions(consumer, input, timeout);
+            Map<TopicPartition, Long> committed = Map.of();
+            Map<TopicPartition, Long> end = Map.of();
+            while (true) {
+                // end offsets as a read_committed reader sees them: the detector reads frames the same way
+                end = consumer.endOffsets(partitions, timeout);
+                committed = committedOffsets(admin, groupId, timeout);
+                Map<TopicPartition, Long> c = committed;
+                // an empty partition (end 0) has nothing to commit
+                if (end.entrySet().stream().allMatch(e -> c.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("group " + groupId + " on " + input + ": expected committed offsets at "
+                            + end + " within " + timeout + ", found " + committed);
+                }
+                sleep(100);
+            }
+            return readAll(bootstrapServers, output, Duration.ofNanos(Math.max(deadline - System.nanoTime(),
+                    Duration.ofSeconds(10).toNanos())));
+        }
+    }
+
+    private static Map<TopicPartition, Long> committedOffsets(Admin admin, String groupId, Duration timeout) {
+        try {
+            Map<TopicPartition, Long> out = new java.util.HashMap<>();
+            admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .forEach((tp, om) -> {
+                        if (om != null) {
+                            out.put(tp, om.offset());
+                        }
+                    });
+            return out;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while reading the offsets of group " + groupId, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** At least {@code count} records of {@code topic}. */
     public static List<ConsumerRecord<String, byte[]>> readAtLeast(String bootstrapServers, String topic, int count,
                                                                   Duration timeout) {
@@ -99,12 +164,7 @@ public final class EmbeddedKafkaReader {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("topic " + topic + " does not exist after " + timeout);
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for topic " + topic, e);
-            }
+            sleep(100);
         }
     }
 

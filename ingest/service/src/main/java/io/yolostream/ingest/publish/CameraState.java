@@ -1,7 +1,7 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.IngestException;
 import io.yolostream.config.UrlMasker;
+import io.yolostream.ingest.IngestException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Instant;
@@ -40,6 +40,11 @@ final class CameraState {
     long nextSequence = -1;
     volatile long recoveryRetryAtNanos;
     int recoveryFailures; // recovery thread
+    // the camera's claim (CameraClaims): numbers below claimEnd are this publisher's until validUntilNanos
+    volatile long claimEnd = -1;
+    volatile long validUntilNanos;
+    volatile long renewAtNanos;
+    volatile boolean renewing;
     final Map<String, Run> runs = new HashMap<>(); // sender
 
     final AtomicInteger inFlight = new AtomicInteger();
@@ -65,6 +70,13 @@ final class CameraState {
     CameraState(String id, int queueCapacity) {
         this.id = id;
         this.queue = new CameraQueue<>(queueCapacity, item -> item instanceof QueueItem.FrameItem);
+    }
+
+    /** A block up to {@code end} was committed at {@code nowNanos}: renew after {@code renewEvery}, stop after 3. */
+    void claimed(long end, long nowNanos, long renewEveryNanos) {
+        claimEnd = end;
+        renewAtNanos = nowNanos + renewEveryNanos;
+        validUntilNanos = nowNanos + 3 * renewEveryNanos;
     }
 
     void error(String message) {

@@ -1,7 +1,7 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.IngestException;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.source.EncodedFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

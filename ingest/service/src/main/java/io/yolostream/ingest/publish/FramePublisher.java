@@ -42,6 +42,7 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
     private final int partitions;
     private final KafkaProducer<String, byte[]> producer;
     private final SequenceRecovery recovery;
+    private final CameraClaims claims;
     private final ExecutorService recoveryThread;
     private final Map<String, CameraState> cameras = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<Void>> pendingEndOfStreams = ConcurrentHashMap.newKeySet();
@@ -59,7 +60,7 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
     public FramePublisher(PublisherConfig config, MeterRegistry registry) {
         this.config = config;
         this.maxRequestSize = config.effectiveMaxRequestSize();
-        this.partitions = TopicSetup.ensure(config, maxRequestSize);
+        this.partitions = FramesTopic.ensure(config, maxRequestSize);
         this.meters = new PublisherMeters(registry);
         this.fitter = new FrameFitter(maxRequestSize);
         this.producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer());
@@ -69,9 +70,11 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
             producer.close(Duration.ZERO);
             throw e;
         }
+        this.claims = new CameraClaims(config);
         this.recoveryThread = Executors.newSingleThreadExecutor(r -> daemon(r, "yolostream-publish-recovery"));
         this.sender = new Sender(producer, config.topic(), config.maxInFlight(),
-                Collections.unmodifiableCollection(cameras.values()), this::startRecovery, meters::latency);
+                Collections.unmodifiableCollection(cameras.values()), this::startRecovery, this::startRenewal,
+                meters::latency);
         this.senderThread = daemon(sender, "yolostream-publisher");
         senderThread.start();
         LOG.info("publishing frames to {} on {} ({} partitions, max.request.size {} bytes, {} frames queued per"
@@ -181,7 +184,15 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
                 }
             }
         }
-        recoveryThread.execute(recovery::close); // the consumer is closed on the thread that uses it
+        recoveryThread.execute(() -> { // the clients are closed on the thread that uses them
+            for (CameraState cam : cameras.values()) {
+                if (cam.claimEnd >= 0 && cam.fatal == null) {
+                    claims.release(cam.id, cam.nextSequence); // a restart continues where this one stopped
+                }
+            }
+            claims.close();
+            recovery.close();
+        });
         recoveryThread.shutdown();
         try {
             if (!recoveryThread.awaitTermination(config.deliveryTimeout().toSeconds() + 5, TimeUnit.SECONDS)) {
@@ -213,12 +224,28 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
         }
     }
 
+    /**
+     * The camera's next sequence: after its last record in the topic, after every block any publisher reserved for
+     * it, and after what this publisher numbered already; then this publisher claims the camera.
+     */
     private void recover(CameraState cam) {
         try {
             int n = producer.partitionsFor(config.topic()).size();
-            cam.nextSequence = recovery.lastSequence(cam.id, SequenceRecovery.partitionFor(cam.id, n)) + 1;
+            long next = recovery.lastSequence(cam.id, SequenceRecovery.partitionFor(cam.id, n)) + 1;
+            CameraClaims.Block block = claims.claim(cam.id, Math.max(next, cam.nextSequence));
+            cam.nextSequence = block.start();
+            cam.claimed(block.end(), System.nanoTime(), config.claimRenewal().toNanos());
             cam.recoveryFailures = 0;
             cam.numbering = Numbering.READY;
+        } catch (org.apache.kafka.common.errors.TransactionalIdAuthorizationException e) {
+            IngestException fatal = new IngestException("camera " + cam.id + ": Kafka refused transactional id "
+                    + CameraClaims.transactionalId(config.topic(), cam.id) + " (" + e.getMessage() + "): ingest"
+                    + " claims each camera with it (one publisher per camera id); grant this principal WRITE and"
+                    + " DESCRIBE on transactional ids yolostream-ingest.*", e);
+            cam.error(fatal.getMessage());
+            cam.fatal = fatal;
+            LOG.error(fatal.getMessage());
+            cam.numbering = Numbering.UNKNOWN;
         } catch (RuntimeException e) {
             cam.recoveryFailures++;
             long backoffMs = Math.min(10_000, 500L << Math.min(5, cam.recoveryFailures - 1));
@@ -229,6 +256,36 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
             cam.numbering = Numbering.UNKNOWN;
         }
         sender.wake();
+    }
+
+    private void startRenewal(CameraState cam) {
+        cam.renewing = true;
+        try {
+            recoveryThread.execute(() -> renew(cam));
+        } catch (RejectedExecutionException e) {
+            cam.renewing = false; // closing
+        }
+    }
+
+    private void renew(CameraState cam) {
+        try {
+            CameraClaims.Block block = claims.extend(cam.id, cam.claimEnd);
+            cam.claimed(block.end(), System.nanoTime(), config.claimRenewal().toNanos());
+        } catch (CameraClaims.FencedException e) {
+            IngestException fatal = new IngestException(e.getMessage(), e);
+            cam.error(e.getMessage());
+            cam.fatal = fatal;
+            LOG.error(e.getMessage());
+        } catch (RuntimeException e) {
+            // the claim's state is unknown (a timeout, the broker away): claim it again before numbering more
+            cam.error("renewing the claim on camera " + cam.id + " failed: " + e);
+            LOG.warn("camera {}: renewing its claim failed ({}); frames wait until it is claimed again", cam.id,
+                    e.toString());
+            cam.numbering = Numbering.UNKNOWN;
+        } finally {
+            cam.renewing = false;
+            sender.wake();
+        }
     }
 
     private CameraState camera(EncodedFrame f) {

@@ -25,11 +25,18 @@ import java.util.Map;
  * @param recoveryWindow     records scanned back in a camera's partition to recover its last sequence
  * @param closeTimeout       how long close() keeps sending what is queued
  * @param clientOverrides    extra Kafka client settings (security etc.) for the producer, admin and consumer
+ * @param retentionMs        the topic's {@code retention.ms} (set when created and on an existing topic); 0 = leave
+ *                           it to the topic (the broker's default when ingest creates it)
+ * @param retentionBytes     the most bytes the whole topic keeps ({@code retention.bytes} = this / partitions);
+ *                           0 = leave it to the topic
+ * @param claimRenewal       how often a publisher renews its claim on each camera it publishes (one small
+ *                           transaction); a publisher that another one fenced stops within about this long
  */
 public record PublisherConfig(String bootstrapServers, String topic, int partitions, short replicationFactor,
                               int maxFrameWidth, int maxFrameHeight, int maxRequestSize, int queueCapacity,
                               int maxInFlight, Duration deliveryTimeout, Duration maxBlock, int recoveryWindow,
-                              Duration closeTimeout, Map<String, Object> clientOverrides) {
+                              Duration closeTimeout, Map<String, Object> clientOverrides, long retentionMs,
+                              long retentionBytes, Duration claimRenewal) {
     public static final String DEFAULT_TOPIC = "frames";
     public static final int MIN_REQUEST_SIZE = 1024 * 1024;
     public static final int MAX_REQUEST_SIZE = 32 * 1024 * 1024;
@@ -55,8 +62,12 @@ public record PublisherConfig(String bootstrapServers, String topic, int partiti
         check(problems, "queue capacity", queueCapacity, 1);
         check(problems, "max in flight", maxInFlight, 1);
         check(problems, "recovery window", recoveryWindow, 1);
-        for (var d : Map.of("delivery timeout", deliveryTimeout, "max block", maxBlock, "close timeout", closeTimeout)
-                .entrySet()) {
+        if (retentionMs < 0 || retentionBytes < 0) {
+            problems.add("retention: expected >= 0 ms and bytes (0 = the topic's own), found " + retentionMs + " ms, "
+                    + retentionBytes + " bytes");
+        }
+        for (var d : Map.of("delivery timeout", deliveryTimeout, "max block", maxBlock, "close timeout", closeTimeout,
+                "claim renewal", claimRenewal).entrySet()) {
             if (d.getValue() == null || d.getValue().isNegative() || d.getValue().isZero()) {
                 problems.add(d.getKey() + ": expected a positive duration, found " + d.getValue());
             }
@@ -69,7 +80,8 @@ public record PublisherConfig(String bootstrapServers, String topic, int partiti
     /** Topic {@value #DEFAULT_TOPIC}, 1 partition, 1 replica, frames up to 1920x1080, 50 queued frames per camera. */
     public static PublisherConfig defaults(String bootstrapServers) {
         return new PublisherConfig(bootstrapServers, DEFAULT_TOPIC, 1, (short) 1, 1920, 1080, 0, 50, 8,
-                Duration.ofSeconds(30), Duration.ofSeconds(5), 2000, Duration.ofSeconds(10), Map.of());
+                Duration.ofSeconds(30), Duration.ofSeconds(5), 2000, Duration.ofSeconds(10), Map.of(), 0, 0,
+                Duration.ofSeconds(5));
     }
 
     /**
@@ -89,54 +101,67 @@ public record PublisherConfig(String bootstrapServers, String topic, int partiti
     public PublisherConfig withTopic(String t) {
         return new PublisherConfig(bootstrapServers, t, partitions, replicationFactor, maxFrameWidth, maxFrameHeight,
                 maxRequestSize, queueCapacity, maxInFlight, deliveryTimeout, maxBlock, recoveryWindow, closeTimeout,
-                clientOverrides);
+                clientOverrides, retentionMs, retentionBytes, claimRenewal);
     }
 
     public PublisherConfig withPartitions(int p, short replicas) {
         return new PublisherConfig(bootstrapServers, topic, p, replicas, maxFrameWidth, maxFrameHeight,
                 maxRequestSize, queueCapacity, maxInFlight, deliveryTimeout, maxBlock, recoveryWindow, closeTimeout,
-                clientOverrides);
+                clientOverrides, retentionMs, retentionBytes, claimRenewal);
     }
 
     public PublisherConfig withMaxFrameSize(int width, int height) {
         return new PublisherConfig(bootstrapServers, topic, partitions, replicationFactor, width, height,
                 maxRequestSize, queueCapacity, maxInFlight, deliveryTimeout, maxBlock, recoveryWindow, closeTimeout,
-                clientOverrides);
+                clientOverrides, retentionMs, retentionBytes, claimRenewal);
     }
 
     public PublisherConfig withMaxRequestSize(int bytes) {
         return new PublisherConfig(bootstrapServers, topic, partitions, replicationFactor, maxFrameWidth,
                 maxFrameHeight, bytes, queueCapacity, maxInFlight, deliveryTimeout, maxBlock, recoveryWindow,
-                closeTimeout, clientOverrides);
+                closeTimeout, clientOverrides, retentionMs, retentionBytes, claimRenewal);
     }
 
     public PublisherConfig withQueue(int capacity, int inFlight) {
         return new PublisherConfig(bootstrapServers, topic, partitions, replicationFactor, maxFrameWidth,
                 maxFrameHeight, maxRequestSize, capacity, inFlight, deliveryTimeout, maxBlock, recoveryWindow,
-                closeTimeout, clientOverrides);
+                closeTimeout, clientOverrides, retentionMs, retentionBytes, claimRenewal);
     }
 
     public PublisherConfig withTimeouts(Duration delivery, Duration block, Duration close) {
         return new PublisherConfig(bootstrapServers, topic, partitions, replicationFactor, maxFrameWidth,
                 maxFrameHeight, maxRequestSize, queueCapacity, maxInFlight, delivery, block, recoveryWindow, close,
-                clientOverrides);
+                clientOverrides, retentionMs, retentionBytes, claimRenewal);
     }
 
     public PublisherConfig withRecoveryWindow(int records) {
         return new PublisherConfig(bootstrapServers, topic, partitions, replicationFactor, maxFrameWidth,
                 maxFrameHeight, maxRequestSize, queueCapacity, maxInFlight, deliveryTimeout, maxBlock, records,
-                closeTimeout, clientOverrides);
+                closeTimeout, clientOverrides, retentionMs, retentionBytes, claimRenewal);
     }
 
     public PublisherConfig withClientOverrides(Map<String, Object> overrides) {
         return new PublisherConfig(bootstrapServers, topic, partitions, replicationFactor, maxFrameWidth,
                 maxFrameHeight, maxRequestSize, queueCapacity, maxInFlight, deliveryTimeout, maxBlock,
-                recoveryWindow, closeTimeout, overrides);
+                recoveryWindow, closeTimeout, overrides, retentionMs, retentionBytes, claimRenewal);
     }
 
     private static void check(List<String> problems, String name, int value, int min) {
         if (value < min) {
             problems.add(name + ": expected >= " + min + ", found " + value);
         }
+    }
+
+    /** Retention of the topic by time and by size (whole topic); 0 = leave it to the topic. */
+    public PublisherConfig withRetention(long ms, long bytes) {
+        return new PublisherConfig(bootstrapServers, topic, partitions, replicationFactor, maxFrameWidth,
+                maxFrameHeight, maxRequestSize, queueCapacity, maxInFlight, deliveryTimeout, maxBlock,
+                recoveryWindow, closeTimeout, clientOverrides, ms, bytes, claimRenewal);
+    }
+
+    public PublisherConfig withClaimRenewal(Duration every) {
+        return new PublisherConfig(bootstrapServers, topic, partitions, replicationFactor, maxFrameWidth,
+                maxFrameHeight, maxRequestSize, queueCapacity, maxInFlight, deliveryTimeout, maxBlock,
+                recoveryWindow, closeTimeout, clientOverrides, retentionMs, retentionBytes, every);
     }
 }

@@ -1,14 +1,14 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.IngestException;
 import io.yolostream.ingest.avro.EndOfStream;
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.ImageEncoding;
+import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.ingest.publish.CameraState.Numbering;
 import io.yolostream.ingest.publish.CameraState.Outgoing;
 import io.yolostream.ingest.source.EncodedFrame;
-import io.yolostream.ingest.source.SourceKind;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -52,18 +52,21 @@ final class Sender implements Runnable {
     private final int maxInFlight;
     private final Collection<CameraState> cameras;
     private final Consumer<CameraState> startRecovery;
+    private final Consumer<CameraState> renewClaim;
     private final BiConsumer<CameraState, Long> latencyNanos;
     private volatile Thread thread;
     private volatile long stopAtNanos = Long.MAX_VALUE;
     private volatile boolean stopping;
 
     Sender(Producer<String, byte[]> producer, String topic, int maxInFlight, Collection<CameraState> cameras,
-           Consumer<CameraState> startRecovery, BiConsumer<CameraState, Long> latencyNanos) {
+           Consumer<CameraState> startRecovery, Consumer<CameraState> renewClaim,
+           BiConsumer<CameraState, Long> latencyNanos) {
         this.producer = producer;
         this.topic = topic;
         this.maxInFlight = maxInFlight;
         this.cameras = cameras;
         this.startRecovery = startRecovery;
+        this.renewClaim = renewClaim;
         this.latencyNanos = latencyNanos;
     }
 
@@ -127,9 +130,17 @@ final class Sender implements Runnable {
             }
             return false;
         }
+        // numbers only inside the camera's claimed block (CameraClaims): renewed ahead of time, and a publisher
+        // whose claim lapsed or was fenced numbers nothing more
+        long now = System.nanoTime();
+        if (cam.queue.size() > 0 && !cam.renewing
+                && (now >= cam.renewAtNanos || cam.nextSequence >= cam.claimEnd - CameraClaims.BLOCK / 4)) {
+            renewClaim.accept(cam);
+        }
+        boolean canNumber = now < cam.validUntilNanos && cam.nextSequence < cam.claimEnd;
         int limit = cam.cautious.get() > 0 ? 1 : maxInFlight;
         QueueItem item = cam.queue.pollIf(i -> i instanceof QueueItem.EndOfStreamItem
-                ? cam.inFlight.get() == 0 : cam.inFlight.get() < limit);
+                ? cam.inFlight.get() == 0 : canNumber && cam.inFlight.get() < limit);
         if (item == null) {
             return false;
         }
@@ -150,7 +161,7 @@ final class Sender implements Runnable {
         }
         Frame value = Frame.newBuilder().setCameraId(f.cameraId()).setSequence(seq)
                 .setCaptureTime(Instant.ofEpochMilli(f.captureTimeMillis())).setPtsMicros(f.ptsMicros())
-                .setSource(io.yolostream.ingest.avro.SourceKind.valueOf(f.source().name()))
+                .setSource(f.source())
                 .setSessionId(f.sessionId()).setWidth(f.width()).setHeight(f.height())
                 .setEncoding(ImageEncoding.JPEG).setImage(ByteBuffer.wrap(f.jpeg())).build();
         RecordHeaders headers = new RecordHeaders();

@@ -1,8 +1,8 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.EndOfStream;
 import io.yolostream.ingest.avro.Frame;
+import io.yolostream.ingest.avro.FrameCodec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +27,8 @@ import java.util.Map;
  * is read backwards in chunks of {@value #CHUNK} records, stopping at the first chunk holding one of the camera's
  * records; at most {@code window} records are scanned in all. A camera with no record in that window (a new camera,
  * or one silent while others wrote more than {@code window} records to its partition) starts again at 0, with a
- * warning when older records were left unread. Not thread-safe: one owner thread.
+ * warning when older records were left unread; the camera's claim ({@link CameraClaims}) still remembers where
+ * its numbering got to. Not thread-safe: one owner thread.
  */
 final class SequenceRecovery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SequenceRecovery.class);
@@ -80,7 +81,8 @@ final class SequenceRecovery implements AutoCloseable {
         }
         if (floor > begin) {
             LOG.warn("camera {}: no record in the last {} records of {} (offsets {}..{}); older ones ({}..{}) not"
-                    + " scanned: sequence numbering restarts at 0", cameraId, end - floor, tp, floor, end - 1,
+                    + " scanned: numbering continues after the camera's claim (restarts at 0 without one)", cameraId,
+                    end - floor, tp, floor, end - 1,
                     begin, floor - 1);
         }
         return -1;

@@ -10,7 +10,6 @@ import io.yolostream.ingest.source.CameraWorker;
 import io.yolostream.ingest.source.FrameSink;
 import io.yolostream.ingest.source.ReconnectPolicy;
 import io.yolostream.ingest.source.VideoSource;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,213 +1,168 @@
 package io.yolostream.ingest.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.yolostream.config.Echo;
+import io.yolostream.http.Call;
+import io.yolostream.http.Handler;
+import io.yolostream.http.HttpApi;
+import io.yolostream.http.HttpError;
 import io.yolostream.ingest.IngestException;
-import io.yolostream.config.UrlMasker;
 import io.yolostream.ingest.source.CameraSpec;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
 
 /**
- * The ingest service's HTTP endpoints: the camera control API ({@code GET/POST /cameras},
- * {@code GET/PUT/DELETE /cameras/{id}}, bearer token when configured), {@code /metrics} (Prometheus) and
- * {@code /health}. Every answer masks camera credentials.
+ * The ingest service's HTTP endpoints on the shared {@link HttpApi}: the camera control API ({@code GET/POST
+ * /cameras}, {@code GET/PUT/DELETE /cameras/{id}}; the api-token when one is set, JSON writes only, same-origin
+ * only), {@code /metrics} (Prometheus) and {@code /health}, both open. Every answer masks camera credentials.
  */
 public final class ControlApi implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ControlApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXAMPLE = "a JSON object like {\"id\":\"front\",\"url\":\"rtsp://...\",\"fps\":5}";
+    /** Body field → camera field of {@link IngestConfig#camera}; url is a string, the others numbers. */
+    private static final Map<String, String> FIELDS = Map.of("url", "url", "fps", "fps", "maxWidth", "max-width",
+            "maxHeight", "max-height", "quality", "quality");
+    private static final List<String> INTEGER_FIELDS = List.of("maxWidth", "maxHeight", "quality");
 
-    private final HttpServer server;
+    private final HttpApi http;
     private final CameraRegistry cameras;
     private final PrometheusMeterRegistry metrics;
-    private final byte[] token;
     private final BiFunction<String, Map<String, String>, CameraSpec> specFactory;
 
     /**
-     * @param token       bearer token for the camera routes; null = open
+     * @param token       bearer token for the camera routes; null or empty = open to local clients (loopback only)
      * @param specFactory builds a camera from an id and its fields, filling defaults (IngestConfig::camera)
      */
     public ControlApi(String host, int port, CameraRegistry cameras, PrometheusMeterRegistry metrics, String token,
                       BiFunction<String, Map<String, String>, CameraSpec> specFactory) {
         this.cameras = cameras;
         this.metrics = metrics;
-        this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
         this.specFactory = specFactory;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (IOException e) {
-            throw new IngestException("control API on " + host + ":" + port + ": expected a free port, found: "
-                    + e.getMessage(), e);
-        }
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "ingest-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.createContext("/health", this::health);
-        server.createContext("/metrics", this::metrics);
-        server.createContext("/cameras", this::cameras);
-        server.start();
+        this.http = HttpApi.builder("ingest", IngestConfig.HTTP_HOST, host, port)
+                .token(IngestConfig.API_TOKEN, token)
+                .threads(8)
+                .open("GET", "/health", this::health)
+                .open("GET", "/metrics", this::metrics)
+                .route("GET", "/cameras", c -> c.json(200, cameras.statuses().stream().map(CameraStatus::toJson)
+                        .toList()))
+                .route("POST", "/cameras", badInput(c -> upsert(c, null)))
+                .route("GET", "/cameras/{id}", this::camera)
+                .route("PUT", "/cameras/{id}", badInput(c -> upsert(c, c.param("id"))))
+                .route("DELETE", "/cameras/{id}", this::delete)
+                .start();
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return http.port();
     }
 
-    private void health(HttpExchange ex) throws IOException {
+    private void health(Call c) throws IOException {
         List<CameraStatus> all = cameras.statuses();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "UP");
         body.put("cameras", all.size());
         body.put("connected", all.stream().filter(s -> s.source().connected()).count());
-        send(ex, 200, body);
+        c.json(200, body);
     }
 
-    private void metrics(HttpExchange ex) throws IOException {
-        byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        ex.sendResponseHeaders(200, body.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(body);
+    private void metrics(Call c) throws IOException {
+        c.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape().getBytes(StandardCharsets.UTF_8),
+                Map.of());
+    }
+
+    private void camera(Call c) throws IOException {
+        String id = c.param("id");
+        c.json(200, cameras.status(id).orElseThrow(() -> noSuchCamera(id)).toJson());
+    }
+
+    private void delete(Call c) throws IOException {
+        String id = c.param("id");
+        if (!cameras.remove(id)) {
+            throw noSuchCamera(id);
         }
+        c.noContent();
     }
 
-    private void cameras(HttpExchange ex) throws IOException {
-        try {
-            if (!authorized(ex)) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                send(ex, 401, error("expected 'Authorization: Bearer <token>', found "
-                        + (ex.getRequestHeaders().getFirst("Authorization") == null ? "none" : "a wrong token")));
-                return;
+    private static HttpError noSuchCamera(String id) {
+        return HttpError.notFound("camera '" + Echo.of(id) + "': no such camera");
+    }
+
+    /** The camera's own errors (a bad id, url, fps...) are the client's: 400. */
+    private static Handler badInput(Handler h) {
+        return c -> {
+            try {
+                h.handle(c);
+            } catch (IngestException | IllegalArgumentException e) {
+                throw HttpError.badRequest(e.getMessage());
             }
-            String path = ex.getRequestURI().getPath();
-            String rest = path.length() > "/cameras".length() ? path.substring("/cameras/".length()) : "";
-            String method = ex.getRequestMethod();
-            if (rest.isEmpty() && method.equals("GET")) {
-                send(ex, 200, cameras.statuses().stream().map(CameraStatus::toJson).toList());
-            } else if (rest.isEmpty() && method.equals("POST")) {
-                upsert(ex, null);
-            } else if (!rest.isEmpty() && !rest.contains("/") && method.equals("GET")) {
-                var s = cameras.status(rest);
-                if (s.isPresent()) {
-                    send(ex, 200, s.get().toJson());
-                } else {
-                    send(ex, 404, error("camera '" + rest + "': no such camera"));
-                }
-            } else if (!rest.isEmpty() && !rest.contains("/") && method.equals("PUT")) {
-                upsert(ex, rest);
-            } else if (!rest.isEmpty() && !rest.contains("/") && method.equals("DELETE")) {
-                if (cameras.remove(rest)) {
-                    ex.sendResponseHeaders(204, -1);
-                    ex.close();
-                } else {
-                    send(ex, 404, error("camera '" + rest + "': no such camera"));
-                }
-            } else {
-                send(ex, 405, error(method + " " + path + ": expected GET/POST /cameras or GET/PUT/DELETE"
-                        + " /cameras/{id}"));
-            }
-        } catch (IngestException | IllegalArgumentException e) {
-            send(ex, 400, error(e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.warn("control API: " + UrlMasker.maskAll(String.valueOf(e)));
-            send(ex, 500, error("internal error: " + e.getClass().getSimpleName()));
-        }
+        };
     }
 
-    private void upsert(HttpExchange ex, String pathId) throws IOException {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ex.getRequestBody().readAllBytes());
-        } catch (JsonProcessingException e) {
-            throw new IngestException("request body: expected a JSON object like {\"id\":\"front\",\"url\":\"rtsp://"
-                    + "...\",\"fps\":5}, found malformed JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (body == null || !body.isObject()) {
-            throw new IngestException("request body: expected a JSON object, found "
-                    + (body == null ? "nothing" : body.getNodeType().toString().toLowerCase()));
+    private void upsert(Call c, String pathId) throws IOException {
+        JsonNode body = c.jsonBody(EXAMPLE);
+        if (!body.isObject()) {
+            throw HttpError.badRequest("request body: expected " + EXAMPLE + ", found a JSON "
+                    + body.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
         }
         String id = pathId != null ? pathId : text(body, "id");
-        if (pathId != null && body.has("id") && !pathId.equals(body.get("id").asText())) {
-            throw new IngestException("camera id: expected '" + pathId + "' as in the path, found '"
-                    + body.get("id").asText() + "' in the body");
+        if (pathId != null && body.has("id") && !pathId.equals(text(body, "id"))) {
+            throw HttpError.badRequest("camera id: expected '" + Echo.of(pathId) + "' as in the path, found '"
+                    + Echo.of(body.get("id").asText()) + "' in the body");
         }
         Map<String, String> fields = new LinkedHashMap<>();
-        Map<String, String> names = Map.of("url", "url", "fps", "fps", "maxWidth", "max-width", "maxHeight",
-                "max-height", "quality", "quality");
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (f.equals("id")) {
                 continue;
             }
-            if (!names.containsKey(f)) {
-                throw new IngestException("field '" + f + "': expected one of id, " + String.join(", ", names.keySet()));
+            if (!FIELDS.containsKey(f)) {
+                throw HttpError.badRequest("field '" + Echo.of(f) + "': expected one of id, "
+                        + String.join(", ", List.of("url", "fps", "maxWidth", "maxHeight", "quality")));
             }
-            fields.put(names.get(f), body.get(f).asText());
+            fields.put(FIELDS.get(f), f.equals("url") ? text(body, f) : number(body, f));
         }
         CameraSpec spec;
         try {
             spec = specFactory.apply(id, fields);
         } catch (NumberFormatException e) {
-            throw new IngestException("camera " + id + ": expected numbers for fps, maxWidth, maxHeight and quality,"
-                    + " found " + e.getMessage());
+            throw HttpError.badRequest("camera " + Echo.of(id) + ": expected numbers for fps, maxWidth, maxHeight and "
+                    + "quality, found " + Echo.of(e.getMessage()));
         }
         boolean replaced = cameras.put(spec);
-        send(ex, replaced ? 200 : 201, cameras.status(spec.id()).map(CameraStatus::toJson).orElseThrow());
+        c.json(replaced ? 200 : 201, cameras.status(spec.id()).map(CameraStatus::toJson).orElseThrow());
     }
 
     private static String text(JsonNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || !n.isTextual()) {
-            throw new IngestException("field '" + field + "': expected a string, found " + (n == null ? "none" : n));
+            throw HttpError.badRequest("field '" + field + "': expected a string, found " + shown(n));
         }
         return n.asText();
     }
 
-    private boolean authorized(HttpExchange ex) {
-        if (token == null) {
-            return true;
+    private static String number(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        boolean integer = INTEGER_FIELDS.contains(field);
+        if (!n.isNumber() || integer && !(n.isIntegralNumber() && n.canConvertToInt())) {
+            throw HttpError.badRequest("field '" + field + "': expected " + (integer ? "an integer" : "a number")
+                    + ", found " + shown(n));
         }
-        String h = ex.getRequestHeaders().getFirst("Authorization");
-        if (h == null || !h.startsWith("Bearer ")) {
-            return false;
-        }
-        return MessageDigest.isEqual(token, h.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+        return integer ? Integer.toString(n.intValue()) : n.asText();
     }
 
-    private static Map<String, Object> error(String message) {
-        return Map.of("error", UrlMasker.maskAll(message));
-    }
-
-    private static void send(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(bytes);
-        }
+    /** A JSON value as found, shortened: {@code 123}, {@code "5"}, {@code none}. */
+    private static String shown(JsonNode n) {
+        return n == null ? "none" : Echo.of(n.toString());
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        http.close();
     }
 }

@@ -5,9 +5,12 @@ import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
 import io.yolostream.config.ServiceKeys;
+import io.yolostream.http.Binding;
 import io.yolostream.ingest.IngestException;
 import io.yolostream.ingest.publish.PublisherConfig;
 import io.yolostream.ingest.source.CameraSpec;
+import io.yolostream.ingest.source.CameraUrl;
+import io.yolostream.ingest.source.CameraUrlPolicy;
 import io.yolostream.ingest.source.ReconnectPolicy;
 import io.yolostream.ingest.source.VideoSource;
 
@@ -34,8 +37,8 @@ public final class IngestConfig {
     public static final ConfigKey<Integer> REPLICATION = ServiceKeys.replicationFactor("the frames topic");
     public static final ConfigKey<Integer> HTTP_PORT = ServiceKeys.httpPort(8081, "the control API, /metrics and /health");
     public static final ConfigKey<String> HTTP_HOST = ServiceKeys.HTTP_HOST;
-    public static final ConfigKey<String> API_TOKEN = ConfigKey.secret("api-token",
-            "bearer token required by the control API's camera routes (none = open)");
+    public static final ConfigKey<String> API_TOKEN = ServiceKeys.httpToken("api-token",
+            "the control API's camera routes (Authorization: Bearer)");
     public static final ConfigKey<Integer> QUEUE_CAPACITY = ConfigKey.integer("queue-capacity", 50, 1, 100_000,
             "live frames queued per camera while Kafka is slow; beyond it the oldest are dropped and counted");
     public static final ConfigKey<Integer> RTSP_TIMEOUT_MS = ConfigKey.integer("rtsp-timeout-ms", 5000, 100, 600_000,
@@ -51,9 +54,29 @@ public final class IngestConfig {
     public static final ConfigKey<Integer> DEFAULT_QUALITY = ConfigKey.integer("default-quality", 85, 1, 100,
             "JPEG quality unless the camera says otherwise");
 
+    public static final ConfigKey<Integer> FRAMES_RETENTION_MINUTES = ConfigKey.integer("frames-retention-minutes",
+            0, 0, Integer.MAX_VALUE, "how long the frames topic keeps frames (retention.ms), set on the topic;"
+                    + " 0 = the topic's own (the broker's default); the all-in-one sets 60");
+    public static final ConfigKey<Integer> FRAMES_RETENTION_MB = ConfigKey.integer("frames-retention-mb", 0, 0,
+            Integer.MAX_VALUE, "the most MiB the whole frames topic keeps (retention.bytes per partition = this /"
+                    + " partitions), set on the topic; 0 = the topic's own (unbounded by default); the all-in-one sets"
+                    + " 2048");
+    // what a camera URL may be (docs/data-safety.md): the allowlist checked before ffmpeg opens anything
+    public static final ConfigKey<String> CAMERA_SCHEMES = new ConfigKey<>(CameraUrlPolicy.SCHEMES_KEY, String.class,
+            String.join(",", CameraUrlPolicy.DEFAULT_SCHEMES), "URL schemes cameras may use, comma-separated, among "
+            + String.join(", ", CameraUrl.SCHEMES) + " (add http/https/rtmp only for MJPEG, HLS or RTMP cameras)",
+            CameraUrlPolicy::schemesProblem, false);
+    public static final ConfigKey<String> CAMERA_FILE_DIRS = ConfigKey.string(CameraUrlPolicy.FILE_DIRS_KEY, "",
+            "directories whose video files the control API may add as cameras, comma-separated (none: no local files"
+                    + " through the API; files named in the config or on the command line are always accepted)");
+    public static final ConfigKey<Boolean> CAMERA_ALLOW_LOCAL_HOSTS = ConfigKey.bool(CameraUrlPolicy.LOCAL_HOSTS_KEY,
+            false, "let http/https/rtmp cameras be on loopback or link-local addresses (this machine's own services,"
+                    + " cloud metadata at 169.254.169.254)");
+
     public static final ConfigSchema SCHEMA = new ConfigSchema("ingest", List.of(BOOTSTRAP_SERVERS, TOPIC, PARTITIONS,
             REPLICATION, HTTP_PORT, HTTP_HOST, API_TOKEN, QUEUE_CAPACITY, RTSP_TIMEOUT_MS, BACKOFF_MAX_MS, DEFAULT_FPS,
-            DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT, DEFAULT_QUALITY), List.of("camera.", "kafka."));
+            DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT, DEFAULT_QUALITY, FRAMES_RETENTION_MINUTES, FRAMES_RETENTION_MB,
+            CAMERA_SCHEMES, CAMERA_FILE_DIRS, CAMERA_ALLOW_LOCAL_HOSTS), List.of("camera.", "kafka."));
 
     private static final List<String> CAMERA_FIELDS = List.of("url", "fps", "max-width", "max-height", "quality");
 
@@ -90,12 +113,18 @@ public final class IngestConfig {
             byCamera.computeIfAbsent(rest.substring(0, dot), id -> new LinkedHashMap<>()).put(field, e.getValue());
         }
         List<CameraSpec> cameras = new ArrayList<>();
+        CameraUrlPolicy policy = policy(values);
         for (Map.Entry<String, Map<String, String>> cam : byCamera.entrySet()) {
             try {
-                cameras.add(camera(cam.getKey(), cam.getValue(), values));
+                cameras.add(camera(cam.getKey(), cam.getValue(), values, policy, CameraUrlPolicy.Origin.OPERATOR));
             } catch (IngestException | NumberFormatException e) {
                 problems.add("camera " + cam.getKey() + ": " + e.getMessage());
             }
+        }
+        String binding = Binding.problem(SCHEMA.service(), HTTP_HOST, values.get(HTTP_HOST), API_TOKEN,
+                values.get(API_TOKEN));
+        if (binding != null) {
+            problems.add(binding);
         }
         if (!problems.isEmpty()) {
             throw new ConfigException("ingest configuration has " + problems.size() + " problem"
@@ -104,17 +133,25 @@ public final class IngestConfig {
         return new IngestConfig(values, cameras, kafka);
     }
 
-    /** A camera from its fields (file entries or the control API), defaults from the config. */
-    static CameraSpec camera(String id, Map<String, String> fields, ResolvedConfig values) {
+    private static CameraUrlPolicy policy(ResolvedConfig values) {
+        return CameraUrlPolicy.of(values.get(CAMERA_SCHEMES), values.get(CAMERA_FILE_DIRS),
+                values.get(CAMERA_ALLOW_LOCAL_HOSTS));
+    }
+
+    /** A camera from its fields (file entries or the control API), defaults from the config, URL checked. */
+    static CameraSpec camera(String id, Map<String, String> fields, ResolvedConfig values, CameraUrlPolicy policy,
+                             CameraUrlPolicy.Origin origin) {
         String url = fields.get("url");
         if (url == null) {
             throw new IngestException("expected a url, found none");
         }
-        return new CameraSpec(id, url.strip(),
+        CameraSpec spec = new CameraSpec(id, url.strip(),
                 fields.containsKey("fps") ? Double.parseDouble(fields.get("fps").strip()) : values.get(DEFAULT_FPS),
                 intField(fields, "max-width", values.get(DEFAULT_MAX_WIDTH)),
                 intField(fields, "max-height", values.get(DEFAULT_MAX_HEIGHT)),
                 intField(fields, "quality", values.get(DEFAULT_QUALITY)));
+        policy.check(id, spec.url(), origin);
+        return spec;
     }
 
     private static int intField(Map<String, String> fields, String name, int fallback) {
@@ -130,9 +167,17 @@ public final class IngestConfig {
         return cameras;
     }
 
-    /** Defaults for cameras added through the API without every field. */
+    /**
+     * A camera added through the control API: defaults for the fields it leaves out, and its URL checked against
+     * the allowlist for the API (no local files unless {@code camera-file-dirs} names their directory).
+     */
     public CameraSpec camera(String id, Map<String, String> fields) {
-        return camera(id, fields, values);
+        return camera(id, fields, values, cameraPolicy(), CameraUrlPolicy.Origin.API);
+    }
+
+    /** The camera URL allowlist of this configuration. */
+    public CameraUrlPolicy cameraPolicy() {
+        return policy(values);
     }
 
     public String describe() {
@@ -154,7 +199,8 @@ public final class IngestConfig {
                 .withPartitions(get(PARTITIONS), get(REPLICATION).shortValue())
                 .withMaxFrameSize(maxW, maxH)
                 .withQueue(get(QUEUE_CAPACITY), PublisherConfig.defaults("x").maxInFlight())
-                .withClientOverrides(kafkaOverrides);
+                .withClientOverrides(kafkaOverrides)
+                .withRetention(get(FRAMES_RETENTION_MINUTES) * 60_000L, get(FRAMES_RETENTION_MB) * 1024L * 1024L);
     }
 
     public VideoSource.Options sourceOptions() {

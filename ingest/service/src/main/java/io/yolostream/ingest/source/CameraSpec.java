@@ -1,7 +1,8 @@
 package io.yolostream.ingest.source;
 
-import io.yolostream.ingest.IngestException;
+import io.yolostream.config.Echo;
 import io.yolostream.config.UrlMasker;
+import io.yolostream.ingest.IngestException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ public record CameraSpec(String id, String url, double targetFps, int maxWidth, 
     public CameraSpec {
         List<String> problems = new ArrayList<>();
         if (id == null || !ID.matcher(id).matches()) {
-            problems.add("id: expected 1-64 characters of A-Z a-z 0-9 . _ -, found '" + id + "'");
+            problems.add("id: expected 1-64 characters of A-Z a-z 0-9 . _ -, found '" + Echo.of(id) + "'");
         }
         if (url == null || url.isBlank()) {
             problems.add("url: expected an rtsp:// URL or a file path, found none");
@@ -36,13 +37,19 @@ public record CameraSpec(String id, String url, double targetFps, int maxWidth, 
             problems.add("quality: expected 1..100, found " + quality);
         }
         if (!problems.isEmpty()) {
-            throw new IngestException("camera " + id + ": " + String.join("; ", problems));
+            // an invalid id is shown once, in its problem
+            throw new IngestException("camera" + (id != null && ID.matcher(id).matches() ? " " + id : "") + ": "
+                    + String.join("; ", problems));
         }
     }
 
+    /** A network stream (or something that is not a file), not a video file. */
     public boolean isLive() {
-        return url.regionMatches(true, 0, "rtsp://", 0, 7) || url.regionMatches(true, 0, "rtsps://", 0, 8)
-                || url.regionMatches(true, 0, "http://", 0, 7) || url.regionMatches(true, 0, "https://", 0, 8);
+        try {
+            return !CameraUrl.parse(url).isFile();
+        } catch (IngestException e) {
+            return true;
+        }
     }
 
     public String maskedUrl() {

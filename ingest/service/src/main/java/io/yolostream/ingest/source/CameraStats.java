@@ -1,5 +1,7 @@
 package io.yolostream.ingest.source;
 
+import io.yolostream.ingest.avro.SourceKind;
+
 import java.time.Instant;
 
 /**

@@ -1,8 +1,8 @@
 package io.yolostream.ingest.source;
 
-import io.yolostream.ingest.IngestException;
 import io.yolostream.config.UrlMasker;
-
+import io.yolostream.ingest.IngestException;
+import io.yolostream.ingest.avro.SourceKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -93,11 +93,12 @@ public final class CameraWorker implements AutoCloseable {
         Backoff backoff = new Backoff(policy, ThreadLocalRandom.current());
         try (SampledJpegEncoder encoder = SampledJpegEncoder.of(spec)) {
             boolean retry = false;
+            SessionEnd end = null;
             while (!closed) {
                 if (retry) {
                     reconnects++;
                 }
-                SessionEnd end = runSession(encoder, backoff);
+                end = runSession(encoder, backoff, end == SessionEnd.END_OF_FILE);
                 retry = end == SessionEnd.FAILED;
                 if (retry && !closed) {
                     Thread.sleep(backoff.next().toMillis());
@@ -113,7 +114,9 @@ public final class CameraWorker implements AutoCloseable {
         }
     }
 
-    private SessionEnd runSession(SampledJpegEncoder encoder, Backoff backoff) throws InterruptedException {
+    /** @param looped the previous session played the file to its end: this one plays it again (logged quietly) */
+    private SessionEnd runSession(SampledJpegEncoder encoder, Backoff backoff, boolean looped)
+            throws InterruptedException {
         try (VideoSource source = new VideoSource(spec.url(), options)) {
             long connectStart = System.nanoTime();
             try {
@@ -128,8 +131,9 @@ public final class CameraWorker implements AutoCloseable {
             }
             String sessionId = UUID.randomUUID().toString();
             connection = new Connection(true, sessionId, Instant.now(), source.width(), source.height());
-            LOG.info("camera " + spec.id() + " connected to " + spec.maskedUrl() + " (" + source.width() + "x"
-                    + source.height() + ", session " + sessionId + ")");
+            LOG.atLevel(looped ? Level.DEBUG : Level.INFO).log("camera " + spec.id() + (looped ? " plays again "
+                    : " connected to ") + spec.maskedUrl() + " (" + source.width() + "x" + source.height()
+                    + ", session " + sessionId + ")");
             encoder.reset();
             return stream(source, encoder, sessionId, backoff);
         } catch (IngestException e) {
@@ -148,6 +152,7 @@ public final class CameraWorker implements AutoCloseable {
             throws InterruptedException {
         long sessionStart = System.nanoTime();
         long firstTimestamp = Long.MIN_VALUE;
+        long lastTimestamp = 0;
         // a network read that waited out ffmpeg's timeout: the stream stalled. Abandon it at once: ffmpeg would
         // flush its decoder, hand out the buffered frames one timeout at a time and then, if data flows again, loop
         // inside JavaCV's grab without ever producing a frame.
@@ -170,6 +175,11 @@ public final class CameraWorker implements AutoCloseable {
                 return SessionEnd.FAILED;
             }
             if (frame == null) {
+                if (!source.isNetwork() && firstTimestamp != Long.MIN_VALUE) {
+                    // the file's last frame is shown for one frame interval before the file plays again: a
+                    // still image (one frame) is a camera at its fps, not a loop as fast as ffmpeg opens it
+                    paceFile(sessionStart, lastTimestamp - firstTimestamp + frameIntervalMicros(source));
+                }
                 return streamEnded(source);
             }
             long captureMillis = System.currentTimeMillis();
@@ -178,6 +188,7 @@ public final class CameraWorker implements AutoCloseable {
             decodedRate.mark(now);
             if (!source.isNetwork()) {
                 firstTimestamp = firstTimestamp == Long.MIN_VALUE ? frame.timestampMicros() : firstTimestamp;
+                lastTimestamp = frame.timestampMicros();
                 paceFile(sessionStart, frame.timestampMicros() - firstTimestamp);
             }
             SampledJpegEncoder.Jpeg jpeg;
@@ -220,6 +231,12 @@ public final class CameraWorker implements AutoCloseable {
     /** A network wait this long means ffmpeg's timeout fired (it polls in 100 ms steps up to the timeout). */
     private long stallNanos() {
         return options.timeout().toNanos() * 95 / 100;
+    }
+
+    /** One frame's time in a file camera: at the camera's fps, else the file's frame rate, else 25 fps. */
+    private long frameIntervalMicros(VideoSource source) {
+        double fps = spec.targetFps() > 0 ? spec.targetFps() : source.frameRate() > 0 ? source.frameRate() : 25;
+        return Math.round(1_000_000 / Math.min(fps, 240));
     }
 
     /** A file camera plays at the speed it was recorded: wait until the frame's time since the file's start. */

@@ -1,5 +1,7 @@
 package io.yolostream.ingest.source;
 
+import io.yolostream.ingest.avro.SourceKind;
+
 /**
  * A sampled, possibly resized, JPEG-encoded frame on its way to Kafka. The publisher assigns the sequence number.
  *

@@ -3,7 +3,6 @@ package io.yolostream.ingest.source;
 import io.yolostream.config.UrlMasker;
 import org.bytedeco.ffmpeg.avutil.LogCallback;
 import org.bytedeco.javacpp.BytePointer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;

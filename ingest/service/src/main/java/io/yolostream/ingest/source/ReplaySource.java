@@ -1,7 +1,7 @@
 package io.yolostream.ingest.source;
 
 import io.yolostream.ingest.IngestException;
-
+import io.yolostream.ingest.avro.SourceKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.yolostream.ingest.source;
 
-import io.yolostream.ingest.IngestException;
 import io.yolostream.config.UrlMasker;
+import io.yolostream.ingest.IngestException;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -53,6 +53,7 @@ public final class VideoSource implements AutoCloseable {
 
     private final String url;
     private final boolean network;
+    private final Path file;
     private final Options options;
     private final FFmpegFrameGrabber grabber;
     private final BgrConverter converter = new BgrConverter();
@@ -60,12 +61,20 @@ public final class VideoSource implements AutoCloseable {
     private long frames;
     private long lastTimestampMicros = -1;
 
+    /**
+     * @param url a camera URL or a video file; other ffmpeg protocols are refused ({@link CameraUrl}), and ffmpeg
+     *            gets the input's {@code protocol_whitelist}
+     */
     public VideoSource(String url, Options options) {
+        CameraUrl input = CameraUrl.parse(url);
         this.url = url;
         this.options = options;
-        this.network = url.contains("://") && !url.regionMatches(true, 0, "file:", 0, 5);
-        this.grabber = new FFmpegFrameGrabber(url);
+        this.network = !input.isFile();
+        this.file = input.file();
+        this.grabber = new FFmpegFrameGrabber(input.ffmpegInput());
         grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+        // what ffmpeg may open for this input, nested opens included (HLS segments and keys, RTSP redirects)
+        grabber.setOption("protocol_whitelist", input.protocolWhitelist());
         if (network) {
             grabber.setOption("rtsp_transport", "tcp");
             grabber.setOption("allowed_media_types", "video"); // no audio RTP session we would throw away
@@ -81,7 +90,6 @@ public final class VideoSource implements AutoCloseable {
     /** Opens the input and its video decoder; an {@link IngestException} says which input and what ffmpeg said. */
     public void start() {
         FfmpegLog.install();
-        Path file = network ? null : localPath();
         if (file != null) {
             if (!Files.isReadable(file)) {
                 throw new IngestException("video file " + file.toAbsolutePath() + ": expected a readable file, found "
@@ -98,14 +106,6 @@ public final class VideoSource implements AutoCloseable {
         if (!grabber.hasVideo()) {
             throw new IngestException("cannot use " + describeInput() + ": expected a video stream, found only "
                     + (grabber.hasAudio() ? "audio" : "no streams"));
-        }
-    }
-
-    private Path localPath() {
-        try {
-            return Path.of(url.regionMatches(true, 0, "file:", 0, 5) ? url.substring(5) : url);
-        } catch (java.nio.file.InvalidPathException e) {
-            return null; // not a path: let ffmpeg say what it makes of it
         }
     }
 

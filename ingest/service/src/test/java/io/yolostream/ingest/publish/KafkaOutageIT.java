@@ -1,8 +1,8 @@
 package io.yolostream.ingest.publish;
 
-import io.yolostream.ingest.avro.FrameCodec;
 import io.yolostream.ingest.avro.EndOfStream;
-import io.yolostream.ingest.source.SourceKind;
+import io.yolostream.ingest.avro.FrameCodec;
+import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;

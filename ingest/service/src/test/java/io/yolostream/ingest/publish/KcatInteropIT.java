@@ -1,8 +1,8 @@
 package io.yolostream.ingest.publish;
 
 import io.yolostream.ingest.avro.FrameCodec;
+import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.ingest.source.EncodedFrame;
-import io.yolostream.ingest.source.SourceKind;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +93,8 @@ class KcatInteropIT {
         Result value = run(List.of(KCAT.toString(), "-C", "-b", kafka.bootstrapServers(), "-t", topic, "-p", "0",
                 "-o", String.valueOf(offset), "-c", "1", "-e", "-q", "-f", "%s"), null);
         assertEquals(0, value.exit, value.stderr);
-        Path script = Path.of(KcatInteropIT.class.getResource("read_frame.py").toURI());
+        // the reader the docs show (docs/examples), run as a user would run it
+        Path script = Path.of("../../docs/examples/read_frame.py").toAbsolutePath();
         Result decoded = run(List.of(PYTHON.toString(), script.toString(), AVSC_DIR.toString()), value.stdoutBytes);
         assertEquals(0, decoded.exit, decoded.stderr);
         return decoded.stdout();

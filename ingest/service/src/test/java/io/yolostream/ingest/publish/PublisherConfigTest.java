@@ -34,8 +34,9 @@ class PublisherConfigTest {
     void badValuesAreListedTogether() {
         IngestException e = assertThrows(IngestException.class, () -> new PublisherConfig("", "bad topic!", 0,
                 (short) 1, 1920, 1080, 0, 0, 8, Duration.ZERO, Duration.ofSeconds(1), 10, Duration.ofSeconds(1),
-                java.util.Map.of()));
+                java.util.Map.of(), -1, 0, Duration.ofSeconds(5)));
         String m = e.getMessage();
+        assertTrue(m.contains("retention: expected >= 0 ms and bytes"), m);
         assertTrue(m.contains("bootstrap servers: expected host:port"), m);
         assertTrue(m.contains("topic: expected 1-249 characters"), m);
         assertTrue(m.contains("partitions: expected >= 1, found 0"), m);

@@ -1,7 +1,7 @@
 package io.yolostream.ingest.publish;
 
+import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.ingest.source.EncodedFrame;
-import io.yolostream.ingest.source.SourceKind;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;

@@ -49,4 +49,22 @@ class IngestConfigTest {
         assertTrue(m.contains("quality: expected 1..100, found 300"), m);
         assertTrue(m.contains("camera.side.colour"), m);
     }
+
+    @Test
+    void listeningBeyondLoopbackNeedsTheApiToken() {
+        ConfigException e = assertThrows(ConfigException.class, () -> IngestConfig.resolve(props(),
+                Map.of("YOLOSTREAM_INGEST_HTTP_HOST", "0.0.0.0"), Map.of()));
+        assertTrue(e.getMessage().contains("http-host '0.0.0.0' is not a loopback address, and this server's routes "
+                + "would be open to the network: expected api-token (env YOLOSTREAM_INGEST_API_TOKEN, flag "
+                + "--api-token) to be set"), e.getMessage());
+        IngestConfig withToken = IngestConfig.resolve(props(), Map.of("YOLOSTREAM_INGEST_HTTP_HOST", "0.0.0.0",
+                "YOLOSTREAM_INGEST_API_TOKEN", "0123456789abcdef0123"), Map.of());
+        assertEquals("0.0.0.0", withToken.get(IngestConfig.HTTP_HOST));
+        assertFalse(withToken.describe().contains("0123456789abcdef"), withToken.describe());
+        ConfigException shortToken = assertThrows(ConfigException.class, () -> IngestConfig.resolve(props(),
+                Map.of("YOLOSTREAM_INGEST_API_TOKEN", "s3cret"), Map.of()));
+        assertTrue(shortToken.getMessage().contains("api-token expected none or at least 16 printable ASCII "
+                + "characters without spaces, found '***'"), shortToken.getMessage());
+        assertEquals("127.0.0.1", IngestConfig.resolve(props(), Map.of(), Map.of()).get(IngestConfig.HTTP_HOST));
+    }
 }

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The whole ingest service against the embedded broker: config file cameras, control API, metrics, health. */
 class IngestServiceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String TOKEN = "t0ken-for-tests";
+    private static final String TOKEN = "t0ken-for-tests-0123456789";
 
     @TempDir
     Path dir;
@@ -123,18 +123,13 @@ class IngestServiceIT {
 
     private HttpResponse<String> send(String url, String method, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + TOKEN)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void await(String what, ThrowingCondition c) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!c.test()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 60 s: " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void await(String what, ThrowingCondition c) {
+        org.awaitility.Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(c::test);
     }
 
     @FunctionalInterface

@@ -1,5 +1,6 @@
 package io.yolostream.ingest.source;
 
+import io.yolostream.ingest.avro.SourceKind;
 import io.yolostream.ingest.testkit.RtspTestServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -46,19 +48,9 @@ class CameraWorkerIT {
     }
 
     /** Polls the camera's status until it matches; fails with the last status seen. */
-    static CameraStats awaitStats(CameraWorker camera, Predicate<CameraStats> condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        CameraStats stats = camera.snapshot();
-        while (!condition.test(stats)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("camera " + stats.cameraId() + ": expected " + what + " within " + WAIT
-                        + ", last status " + stats);
-            }
-            Thread.sleep(20);
-            stats = camera.snapshot();
-        }
-        return stats;
+    static CameraStats awaitStats(CameraWorker camera, Predicate<CameraStats> condition, String what) {
+        return await("camera " + camera.snapshot().cameraId() + ": " + what).atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20)).until(camera::snapshot, condition::test);
     }
 
     @Test
@@ -207,8 +199,8 @@ class CameraWorkerIT {
             assertFalse(camera.isRunning());
             assertFalse(camera.snapshot().connected());
             int after = sink.frames().size();
-            Thread.sleep(500);
-            assertEquals(after, sink.frames().size(), "no frames after close");
+            await("no frames after close").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> sink.frames().size() == after);
         }
     }
 

@@ -112,4 +112,43 @@ class CredentialMaskingIT {
             assertTrue(stats.url().contains("***:***@"), stats.url());
         }
     }
+
+    /** Passwords with '@', ':' and percent-encoding, and secrets in the query string, against the real server. */
+    @Test
+    void passwordsWithAtColonAndPercentEncodingAndSecretParametersAreMasked() throws Exception {
+        RecordingFrameSink sink = new RecordingFrameSink();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        List<CameraStats> statuses = new ArrayList<>();
+        String password = "p@ss:w0rd";
+        try (RtspTestServer server = RtspTestServer.live(25, 320, 240, "viewer", password);
+             CameraWorker raw = camera("raw", server.url("viewer", password), sink);
+             CameraWorker encoded = camera("encoded", server.url("viewer", "p%40ss%3Aw0rd"), sink);
+             CameraWorker wrong = camera("wrong", server.url("viewer", "wr@ng:pa%40ss"), sink);
+             CameraWorker query = camera("query", "rtsp://127.0.0.1:" + closedPort
+                     + "/x?token=s3cret-tok&password=s3cret-pw&channel=1", sink)) {
+            // ffmpeg reads the user info up to the last '@' (and decodes it): both forms log in
+            sink.awaitFrames("raw", 3, WAIT);
+            sink.awaitFrames("encoded", 3, WAIT);
+            statuses.add(awaitStats(wrong, s -> s.reconnects() >= 1 && s.lastError() != null, "retries"));
+            statuses.add(awaitStats(query, s -> s.reconnects() >= 1 && s.lastError() != null, "retries"));
+            statuses.add(raw.snapshot());
+            statuses.add(encoded.snapshot());
+        }
+        List<String> logged = capture.records();
+        assertTrue(logged.stream().anyMatch(r -> r.contains("rtsp://***:***@127.0.0.1")), logged.toString());
+        for (String record : logged) {
+            for (String secret : List.of("p@ss", "w0rd", "p%40ss", "wr@ng", "s3cret")) {
+                assertFalse(record.contains(secret), "a log record shows " + secret + ": " + record);
+            }
+        }
+        for (CameraStats stats : statuses) {
+            for (String secret : List.of("p@ss", "w0rd", "p%40ss", "wr@ng", "s3cret")) {
+                assertFalse(stats.toString().contains(secret), "a status shows " + secret + ": " + stats);
+            }
+        }
+        assertTrue(statuses.get(1).url().endsWith("/x?token=***&password=***&channel=1"), statuses.get(1).url());
+    }
 }

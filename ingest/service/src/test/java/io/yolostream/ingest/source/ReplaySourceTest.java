@@ -1,6 +1,7 @@
 package io.yolostream.ingest.source;
 
 import io.yolostream.ingest.IngestException;
+import io.yolostream.ingest.avro.SourceKind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -26,7 +26,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 
 /**
- * Test fixtures: MP4 files with an H.264 track (libopenh264 through JavaCV's FFmpegFrameRecorder) of moving
+ * Test fixtures: MP4 files (MPEG-TS for a {@code .ts} name) with an H.264 track (libopenh264 through JavaCV's FFmpegFrameRecorder) of moving
  * content (a slowly panning textured background, moving shapes, the frame number), recorded by the tests themselves.
  */
 public final class TestVideos {
@@ -49,7 +49,7 @@ public final class TestVideos {
              OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
              Mat texture = texture(width + pad, height + pad);
              Mat canvas = new Mat(height, width, CV_8UC3)) {
-            recorder.setFormat("mp4");
+            recorder.setFormat(file.toString().endsWith(".ts") ? "mpegts" : "mp4");
             recorder.setVideoCodecName("libopenh264");
             recorder.setVideoCodec(AV_CODEC_ID_H264);
             recorder.setPixelFormat(AV_PIX_FMT_YUV420P);

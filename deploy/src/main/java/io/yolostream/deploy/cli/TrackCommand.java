@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
                 "  yolostream track --format jsonl --in parking.jsonl --out parking-tracks.jsonl --zones zones.json "
                         + "--events parking-events.jsonl",
                 "  yolostream track --format jsonl --in dogs.jsonl --out dogs.txt --out-format motchallenge "
-                        + "--tree 9k.tree --names 9k.names --subscribe dog"})
+                        + "--tree 9k --subscribe dog"})
 final class TrackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -91,10 +91,11 @@ final class TrackCommand implements Callable<Integer> {
     @Option(names = "--zones", paramLabel = "FILE", description = "Zones and lines (the sinks' zones file format).")
     String zones;
 
-    @Option(names = "--tree", paramLabel = "FILE", description = "WordTree (e.g. 9k.tree) for the labels.")
+    @Option(names = "--tree", paramLabel = "9k|FILE",
+            description = "WordTree for the labels: 9k (YOLO9000's, shipped with yolostream) or a darknet .tree file.")
     String tree;
 
-    @Option(names = "--names", paramLabel = "FILE", description = "Names of the tree's nodes.")
+    @Option(names = "--names", paramLabel = "FILE", description = "Names of a .tree file's nodes (9k has its own).")
     String names;
 
     @Option(names = "--map", paramLabel = "voc|coco|FILE", description = "Places a flat model's classes on the tree.")

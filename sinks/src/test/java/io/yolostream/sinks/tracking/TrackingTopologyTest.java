@@ -321,6 +321,14 @@ class TrackingTopologyTest {
     }
 
     @Test
+    void theZoneCountsNeedNoRepartitionTopic() {
+        // the tracker keeps the camera key (a fixed-key processor): its outputs are grouped where they are
+        String described = TrackingTopology.buildTopology(config()).describe().toString();
+        assertTrue(described.contains("zone-counts"), described);
+        assertFalse(described.contains("repartition"), described);
+    }
+
+    @Test
     void trackingOffAddsNothing() {
         SinksConfig c = config("tracking", "false");
         assertFalse(c.outputTopics().contains(c.tracksTopic()));

@@ -27,6 +27,10 @@ import picocli.CommandLine.Spec;
                 BenchPipelineCommand.class,
                 RunCommand.class,
                 ReplayCommand.class,
+                TrackCommand.class,
+                TrackEvalCommand.class,
+                TrackCompareCommand.class,
+                BenchTrackCommand.class,
                 ModelsCommand.class,
         })
 public final class YolostreamCommand implements Runnable {

@@ -201,6 +201,19 @@ public final class AllInOne implements AutoCloseable {
         return ingest.publisher();
     }
 
+    /** Whether the sinks track (tracks and events topics). */
+    public boolean tracking() {
+        return sinks.config().tracking();
+    }
+
+    public String tracksTopic() {
+        return sinks.config().tracksTopic();
+    }
+
+    public String eventsTopic() {
+        return sinks.config().eventsTopic();
+    }
+
     /** The topic the detector writes (one record per frame). */
     public String detectionsTopic() {
         return detectionsTopic;

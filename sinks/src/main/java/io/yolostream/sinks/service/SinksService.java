@@ -13,10 +13,17 @@ import io.yolostream.sinks.health.HealthQuery;
 import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.sinks.web.LiveView;
 import io.yolostream.sinks.web.WebPages;
+import io.yolostream.sinks.tracking.TrackingTopology;
+import io.yolostream.sinks.zones.ZoneWriter;
+import io.yolostream.sinks.zones.http.ZonesApi;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +52,7 @@ public final class SinksService implements AutoCloseable {
     private final SinksHttp http;
     private final LiveView live;
     private final WebPages web;
-    private final KafkaStreams streams;
+    private volatile KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -56,6 +63,14 @@ public final class SinksService implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             SinksTopics.checkAndCreate(config);
+            ZoneWriter zoneWriter = null;
+            if (config.tracking()) {
+                zoneWriter = new ZoneWriter(config.get(SinksConfig.BOOTSTRAP_SERVERS).strip(),
+                        config.kafkaOverrides(), config.zonesTopic());
+                opened.add(zoneWriter);
+                // the configured zones are (re)written at every start; the API's changes last until the next one
+                zoneWriter.putAll(config.configZones(), "config");
+            }
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.add(registry::close);
             metrics = new SinksMetrics(registry);
@@ -66,7 +81,8 @@ public final class SinksService implements AutoCloseable {
             web = new WebPages(live, selection, config.get(SinksConfig.LIVE_MAX_VIEWERS),
                     config.get(SinksConfig.LIVE_MAX_VIEWERS_PER_CAMERA));
             opened.add(web);
-            http = new SinksHttp(config, registry, this::health, web);
+            ZonesApi zonesApi = zoneWriter == null ? null : new ZonesApi(zoneWriter, this::zonesStore);
+            http = new SinksHttp(config, registry, this::health, web, zonesApi);
             opened.add(http);
             Topology topology = SinksTopology.buildTopology(config, metrics, live, selection);
             streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
@@ -98,6 +114,16 @@ public final class SinksService implements AutoCloseable {
                 config.detectionsTopic(), config.subscriptions().stream().map(s -> s.token() + " -> " + s.topic())
                         .toList(), config.window(), config.grace(), http.port());
         LOG.info("hierarchy: {}", config.hierarchy().describe());
+    }
+
+    /** This instance's copy of the zones topic (the global store). */
+    private ReadOnlyKeyValueStore<String, byte[]> zonesStore() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            throw new InvalidStateStoreException("the Streams app is not created yet");
+        }
+        return s.store(StoreQueryParameters.fromNameAndType(TrackingTopology.ZONES_STORE,
+                QueryableStoreTypes.keyValueStore()));
     }
 
     private Map<String, Object> health() {

@@ -50,6 +50,10 @@ public final class YolostreamCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // before the first logger: a log manager that still logs while a Ctrl-C'd command stops
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
         LogSetup.install();
         System.exit(commandLine().execute(args));
     }

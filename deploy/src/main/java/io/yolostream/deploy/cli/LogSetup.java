@@ -73,13 +73,35 @@ final class LogSetup {
                     .append(String.format("%-5s", r.getLevel().getName().replace("WARNING", "WARN")
                             .replace("SEVERE", "ERROR"))).append(' ');
             String logger = r.getLoggerName() == null ? "" : r.getLoggerName();
-            sb.append(logger.substring(logger.lastIndexOf('.') + 1)).append(": ").append(formatMessage(r));
+            sb.append(logger.substring(logger.lastIndexOf('.') + 1)).append(": ").append(plainMessage(r));
             if (r.getThrown() != null) {
                 StringWriter sw = new StringWriter();
                 r.getThrown().printStackTrace(new PrintWriter(sw));
                 sb.append('\n').append(sw);
             }
             return UrlMasker.maskAll(sb.toString().stripTrailing()) + System.lineSeparator();
+        }
+
+        /**
+         * The message with its {0}-style parameters (System.Logger, java.util.logging callers) filled in, numbers as
+         * they are: MessageFormat would group their digits by the locale ("HTTP on port 9,183").
+         */
+        private String plainMessage(LogRecord r) {
+            Object[] params = r.getParameters();
+            if (params == null || params.length == 0) {
+                return formatMessage(r);
+            }
+            Object[] plain = params.clone();
+            for (int i = 0; i < plain.length; i++) {
+                if (plain[i] instanceof Number n) {
+                    plain[i] = String.valueOf(n);
+                }
+            }
+            LogRecord copy = new LogRecord(r.getLevel(), r.getMessage());
+            copy.setParameters(plain);
+            copy.setResourceBundle(r.getResourceBundle());
+            copy.setResourceBundleName(r.getResourceBundleName());
+            return formatMessage(copy);
         }
     }
 }

@@ -159,7 +159,7 @@ public final class IngestConfig {
                 intField(fields, "max-height", values.get(DEFAULT_MAX_HEIGHT)),
                 intField(fields, "quality", values.get(DEFAULT_QUALITY)),
                 RtspTransport.parse(fields.getOrDefault("transport", values.get(RTSP_TRANSPORT))));
-        policy.check(id, spec.url(), origin);
+        policy.check(id, spec.url(), spec.transport(), origin);
         return spec;
     }
 

@@ -245,12 +245,26 @@ public final class AllInOne implements AutoCloseable {
 
     @Override
     public void close() {
-        // upstream first, so each stage drains what the previous one acknowledged
+        long start = System.nanoTime();
+        // upstream first, so each stage drains what the previous one acknowledged; the broker last, so the sinks
+        // can commit their stores' offsets
+        LOG.info("stopping: cameras (ingest), the detector, the sinks{}", broker != null ? ", the embedded broker"
+                : "");
         ingest.close();
+        LOG.info("ingest stopped: cameras closed, queued frames published");
         detect.close();
+        LOG.info("detector stopped: its last batch committed");
         sinks.close();
         if (broker != null) {
             broker.close();
+            LOG.info("embedded broker stopped");
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (sinks.stoppedCleanly()) {
+            LOG.info("all-in-one stopped cleanly in {} ms", ms);
+        } else {
+            LOG.warn("all-in-one stopped in {} ms, the sinks not cleanly: their next start restores state from the"
+                    + " changelogs", ms);
         }
     }
 }

@@ -9,7 +9,9 @@ import io.yolostream.sinks.common.SinksException;
 import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.counts.CountsQuery;
+import io.yolostream.sinks.counts.CountsTopology;
 import io.yolostream.sinks.health.HealthQuery;
+import io.yolostream.sinks.health.HealthTopology;
 import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.sinks.web.LiveView;
 import io.yolostream.sinks.web.WebPages;
@@ -32,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +60,7 @@ public final class SinksService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private boolean closed;
+    private volatile boolean stoppedCleanly;
 
     public SinksService(SinksConfig config) {
         this.config = config;
@@ -92,7 +96,12 @@ public final class SinksService implements AutoCloseable {
                 LOG.error("sinks stream thread failed; stopping the app: " + e, e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
+            StateRestoreLog restoreLog = new StateRestoreLog(LOG, Set.of(CountsTopology.STORE, HealthTopology.STORE));
+            streams.setGlobalStateRestoreListener(restoreLog);
             streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    restoreLog.running();
+                }
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stopped.countDown();
                 }
@@ -201,11 +210,26 @@ public final class SinksService implements AutoCloseable {
         }
         closed = true;
         closeQuietly(streamsMetrics);
-        closeQuietly(() -> streams.close(Duration.ofSeconds(30)));
+        long start = System.nanoTime();
+        // a clean close commits each store's changelog offsets into the store: the next start resumes from them
+        boolean clean = streams.close(Duration.ofSeconds(30));
+        stoppedCleanly = clean;
+        if (clean) {
+            LOG.info("sinks stopped cleanly in {} ms (state stores committed: the next start resumes from them)",
+                    (System.nanoTime() - start) / 1_000_000);
+        } else {
+            LOG.warn("sinks: Kafka Streams did not stop within 30 s (state {}); the next start restores what its"
+                    + " stores miss from the changelogs", streams.state());
+        }
         stopped.countDown();
         closeQuietly(web);
         closeQuietly(http);
         closeQuietly(registry::close);
+    }
+
+    /** After {@link #close()}: whether Kafka Streams stopped in time, its stores' offsets committed. */
+    public boolean stoppedCleanly() {
+        return stoppedCleanly;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -84,6 +84,11 @@ public final class SinksTopology {
         if (!stateDir.isEmpty()) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         }
+        // transactional stores (KIP-892): a store holds only committed writes, and its committed changelog offsets
+        // live in the store (KIP-1035, no .checkpoint file). Without them, under exactly-once, a task whose store
+        // has files but no committed offset (one that never got a record, or any after a crash) is "corrupted":
+        // ERROR TaskCorruptedException with a stack trace on every restart, its stores wiped and restored in full
+        p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         p.putAll(c.kafkaOverrides());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqHandler.class);

@@ -13,8 +13,12 @@ import re
 import struct
 import sys
 
-import avro.io
-import avro.schema
+try:
+    import avro.io
+    import avro.schema
+except ImportError:
+    sys.exit(f"{sys.argv[0]}: needs the avro module for {sys.executable}: apt-get install python3-avro (Debian's"
+             " python3, which this script's first line names), or pip install avro and run it with that python")
 
 EMPTY = 0xC15D213AA4D7A795
 TABLE = []

@@ -3,10 +3,12 @@ package io.yolostream.deploy;
 import io.yolostream.config.ConfigKey;
 import io.yolostream.config.ConfigSchema;
 import io.yolostream.detector.service.DetectConfig;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
@@ -51,24 +53,24 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Static validation of the Docker Compose deployment (no Docker engine needed): deploy/docker-compose.yml and its
- * override files, and the Dockerfile under deploy/docker/.
+ * override files (cpu, gpu, local), and the Dockerfiles under deploy/docker/. The stack itself runs in
+ * deploy/docker/compose-test.sh (.ci/run runs it).
  *
  * <ul>
- *   <li>{@code dclint} (npm package dclint, the Compose-specification schema plus its lint rules) must pass with no
- *   error and no warning, and {@code dockerfile-utils lint} (npm) must find nothing in the Dockerfiles. Both are
- *   installed by .ci/run; a missing one fails the test with the command that installs it.</li>
+ *   <li>{@code dclint} (npm, the Compose-specification schema plus its lint rules) must pass with no error and no
+ *   warning, and {@code dockerfile-utils lint} (npm) must find nothing in the Dockerfiles; both pinned and installed
+ *   by the test itself under deploy/target/npm-tools ({@link NpmTools}; skipped without npm, failed under CI).</li>
+ *   <li>Debian's {@code docker-compose} 1.29 must accept every stack ({@code config -q}; skipped without it, failed
+ *   under CI), and no file may use what 1.29 rejects.</li>
  *   <li>Every {@code YOLOSTREAM_*} variable a service sets (environment and env_file) is one that the config class of
  *   the service's command declares ({@code <Service>Config.SCHEMA}), found reflectively: every class on the test
- *   class path named {@code *Config} under io.yolostream with a static {@code ConfigSchema SCHEMA}. A service whose
- *   config class is not on deploy's class path (sinks, until deploy depends on it) is reported as skipped.</li>
- *   <li>No privileged service, non-root images with a HEALTHCHECK, no secret literal in the compose files, and a
- *   detector that can be scaled (no container_name, no host port, no fixed instance id).</li>
+ *   class path named {@code *Config} under io.yolostream with a static {@code ConfigSchema SCHEMA}.</li>
+ *   <li>No privileged service, non-root images with a HEALTHCHECK, no secret literal in the compose files, a
+ *   detector that can be scaled (no container_name, no host port, no fixed instance id), Dockerfiles that need no
+ *   registry they were not pointed at, and one Kafka release everywhere.</li>
  * </ul>
  */
 class ComposeFileTest {
-    /** The version .ci/run installs; only printed, any dclint that passes is accepted. */
-    static final String DCLINT_VERSION = "3.1.0";
-    static final String DOCKERFILE_UTILS_VERSION = "0.16.3";
     /** The launcher's / entry point's own variable: JVM options, not a config key. */
     static final Set<String> LAUNCHER_VARIABLES = Set.of("YOLOSTREAM_JAVA_OPTS");
     static final Pattern SECRET_NAME = Pattern.compile("(?i).*(TOKEN|PASSWORD|PASSWD|SECRET|API_KEY|CREDENTIAL).*");
@@ -110,7 +112,7 @@ class ComposeFileTest {
         proc.getOutputStream().close();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(proc.waitFor(120, TimeUnit.SECONDS), "dclint did not finish in 120 s");
-        System.out.println("dclint (" + dclint + ", .ci/run pins " + DCLINT_VERSION + ") on " + composeFiles.size()
+        System.out.println("dclint (" + dclint + ") on " + composeFiles.size()
                 + " compose files: exit " + proc.exitValue() + (out.isBlank() ? ", no findings" : "\n" + out));
         assertEquals(0, proc.exitValue(), "dclint found problems in the compose files:\n" + out);
     }
@@ -137,7 +139,7 @@ class ComposeFileTest {
     void dockerfilesPassDockerfileUtilsLint() throws Exception {
         // dockerfile-utils (npm; the linter of the Dockerfile language server) checks instructions, flags and
         // arguments: what `docker build` would reject before running anything
-        String lint = findTool("DOCKERFILE_UTILS", "dockerfile-utils", "dockerfile-utils@" + DOCKERFILE_UTILS_VERSION);
+        String lint = NpmTools.require(deploy, "DOCKERFILE_UTILS", "dockerfile-utils");
         List<Path> files;
         try (Stream<Path> s = Files.walk(deploy.resolve("docker"))) {
             files = s.filter(f -> f.getFileName().toString().matches("(.+\\.)?Dockerfile")).sorted().toList();
@@ -153,27 +155,7 @@ class ComposeFileTest {
     }
 
     static String findDclint() {
-        return findTool("DCLINT", "dclint", "dclint@" + DCLINT_VERSION);
-    }
-
-    /** An executable named by the variable, else on PATH; missing fails with the command that installs it. */
-    static String findTool(String variable, String name, String npmPackage) {
-        String fromEnv = System.getenv(variable);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            if (Files.isExecutable(Path.of(fromEnv))) {
-                return fromEnv;
-            }
-            fail(variable + "=" + fromEnv + " is not an executable file");
-        }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return Path.of(dir, name).toString();
-            }
-        }
-        return fail(name + " (npm), which validates the deploy/ Docker files without a Docker engine, is not"
-                + " installed. Install it as .ci/run does:\n  npm install -g " + npmPackage
-                + "\n(node >= 20.19), or point the " + variable + " variable at the executable.");
+        return NpmTools.require(deploy, "DCLINT", "dclint");
     }
 
     // ------------------------------------------------------------------------------------------ environment
@@ -451,22 +433,197 @@ class ComposeFileTest {
     }
 
     @Test
-    void detectorReservesAGpuAndTheCpuOverrideRemovesIt() {
+    void theGpuOverrideReservesAGpuAndTheOtherFilesNone() {
+        // no `!reset` is needed (Compose 1.29 cannot read it): the base file and the CPU override reserve nothing
         Map<String, Object> detector = map(services(base).get("detector"));
-        List<Object> devices = list(path(detector, "deploy", "resources", "reservations", "devices"));
-        assertEquals(1, devices.size(), "detector reserves one device entry");
-        Map<String, Object> gpu = map(devices.get(0));
-        assertEquals("nvidia", gpu.get("driver"));
-        assertTrue(list(gpu.get("capabilities")).contains("gpu"));
-        assertEquals("gpu", map(detector.get("build")).get("target"));
+        assertEquals(null, path(detector, "deploy", "resources", "reservations", "devices"),
+                "the base file's detector reserves no device (it must start on a machine without a GPU)");
+        assertEquals("cpu", map(detector.get("build")).get("target"));
 
         Path cpuFile = deploy.resolve("docker-compose.cpu.yml");
         assertTrue(documents.containsKey(cpuFile), "deploy/docker-compose.cpu.yml missing");
         Map<String, Object> cpu = map(services(documents.get(cpuFile)).get("detector"));
-        Object reset = path(cpu, "deploy", "resources", "reservations", "devices");
-        assertInstanceOf(Reset.class, reset, "the CPU override must `!reset` the GPU reservation, not merge into it");
+        assertEquals(null, cpu.get("deploy"), "the CPU override reserves nothing");
         assertEquals("cpu", map(cpu.get("build")).get("target"));
         assertEquals("cpu", environment(cpu).get("YOLOSTREAM_DETECT_DEVICE"));
+
+        Path gpuFile = deploy.resolve("docker-compose.gpu.yml");
+        assertTrue(documents.containsKey(gpuFile), "deploy/docker-compose.gpu.yml missing");
+        Map<String, Object> gpu = map(services(documents.get(gpuFile)).get("detector"));
+        List<Object> devices = list(path(gpu, "deploy", "resources", "reservations", "devices"));
+        assertEquals(1, devices.size(), "the GPU override reserves one device entry");
+        Map<String, Object> device = map(devices.get(0));
+        assertEquals("nvidia", device.get("driver"));
+        assertTrue(list(device.get("capabilities")).contains("gpu"));
+        assertEquals("gpu", map(gpu.get("build")).get("target"));
+        assertTrue(environment(gpu).get("YOLOSTREAM_DETECT_DEVICE").contains("cuda"));
+    }
+
+    // ------------------------------------------------------------------------------------------ docker-compose 1.29
+
+    @Test
+    void composeFilesUseNothingDockerCompose129Rejects() {
+        // Debian's docker-compose 1.29 (the Compose of these machines) rejects a top-level `name`, the long form of
+        // env_file ({path, required}) and Compose v2's !reset / !override tags
+        for (Map.Entry<Path, Map<String, Object>> doc : documents.entrySet()) {
+            String where = deploy.relativize(doc.getKey()).toString();
+            assertFalse(doc.getValue().containsKey("name"), where + ": a top-level name (Compose 1.29 rejects it)");
+            assertFalse(containsReset(doc.getValue()), where + ": a !reset or !override tag (Compose 1.29 rejects it)");
+            services(doc.getValue()).forEach((name, svc) -> {
+                Object e = map(svc).get("env_file");
+                for (Object entry : e instanceof String ? List.of(e) : list(e)) {
+                    assertInstanceOf(String.class, entry, where + ": service " + name + " env_file " + entry
+                            + ": the long form is Compose v2 only");
+                }
+            });
+        }
+    }
+
+    private static boolean containsReset(Object o) {
+        if (o instanceof Reset) {
+            return true;
+        }
+        if (o instanceof Map<?, ?> m) {
+            return m.values().stream().anyMatch(ComposeFileTest::containsReset);
+        }
+        return o instanceof List<?> l && l.stream().anyMatch(ComposeFileTest::containsReset);
+    }
+
+    @Test
+    void dockerCompose129AcceptsEveryStack(@TempDir Path tmp) throws Exception {
+        // the real parser: `docker-compose config -q` (a Docker engine is not needed) on a copy of deploy/ with the
+        // secrets files made from their templates, as docker/secrets.sh does
+        String compose = NpmTools.onPath("docker-compose");
+        String why = "docker-compose not installed (apt-get install docker-compose; .ci/run does)";
+        if ("true".equals(System.getenv("CI"))) {
+            assertNotNull(compose, why);
+        }
+        Assumptions.assumeTrue(compose != null, why);
+        Path copy = tmp.resolve("repo/deploy");
+        copyTree(deploy.resolve("docker"), copy.resolve("docker"));
+        for (Path f : composeFiles) {
+            Files.copy(f, copy.resolve(f.getFileName()));
+        }
+        try (Stream<Path> s = Files.list(copy.resolve("docker"))) {
+            for (Path example : s.filter(f -> f.getFileName().toString().endsWith(".secrets.env.example")).toList()) {
+                Path real = example.resolveSibling(example.getFileName().toString().replaceFirst("\\.example$", ""));
+                Files.copy(example, real, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        List<List<String>> stacks = List.of(List.of(), List.of("docker-compose.cpu.yml"),
+                List.of("docker-compose.gpu.yml"), List.of("docker-compose.cpu.yml", "docker-compose.local.yml"));
+        for (List<String> overrides : stacks) {
+            List<String> cmd = new ArrayList<>(List.of(compose, "-f", "docker-compose.yml"));
+            overrides.forEach(o -> cmd.addAll(List.of("-f", o)));
+            cmd.addAll(List.of("config", "-q"));
+            String out = exec(copy, cmd);
+            assertTrue(out.startsWith("exit 0"), String.join(" ", cmd.subList(1, cmd.size())) + ":\n" + out);
+        }
+        // and it does reject what it cannot read
+        Files.writeString(copy.resolve("docker-compose.bad.yml"),
+                "services:\n  detector:\n    deploy:\n      resources:\n        reservations:\n"
+                        + "          devices: !reset []\n");
+        String out = exec(copy, List.of(compose, "-f", "docker-compose.yml", "-f", "docker-compose.bad.yml", "config",
+                "-q"));
+        assertFalse(out.startsWith("exit 0"), "docker-compose accepted a !reset tag:\n" + out);
+        System.out.println("docker-compose (" + compose + ") accepts " + stacks.size() + " stacks");
+    }
+
+    private static String exec(Path dir, List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), cmd + " did not finish in 120 s");
+        return "exit " + p.exitValue() + "\n" + out;
+    }
+
+    /** Copies deploy/docker, less a developer's local media (videos/, models/: possibly large, never needed here). */
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.filter(f -> !f.startsWith(from.resolve("videos")) && !f.startsWith(from.resolve("models")))
+                    .toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ builds anywhere
+
+    @Test
+    void dockerfilesNeedNoRegistryTheyWereNotPointedAt() throws IOException {
+        Pattern publicDefault = Pattern.compile("[a-z0-9./-]+:[\\w.-]+");
+        try (Stream<Path> s = Files.walk(deploy.resolve("docker"))) {
+            for (Path p : s.filter(f -> f.getFileName().toString().matches("(.+\\.)?Dockerfile")).sorted().toList()) {
+                String where = repo.relativize(p).toString();
+                List<String> lines = Files.readAllLines(p);
+                // a `# syntax=` directive makes BuildKit pull its frontend image before the first step
+                assertFalse(lines.stream().anyMatch(l -> l.matches("(?i)#\\s*syntax\\s*=.*")), where
+                        + ": a # syntax= line (BuildKit would pull the frontend from a registry)");
+                Map<String, String> args = new LinkedHashMap<>();
+                Matcher m = Pattern.compile("(?m)^ARG\\s+(\\w+)=(\\S+)").matcher(String.join("\n", lines));
+                while (m.find()) {
+                    args.put(m.group(1), m.group(2));
+                }
+                Dockerfile df = Dockerfile.parse(p);
+                Set<String> stages = new LinkedHashSet<>();
+                for (Dockerfile.Stage st : df.stages) {
+                    Matcher ref = Pattern.compile("\\$\\{(\\w+)}").matcher(st.from());
+                    if (ref.matches()) {
+                        String def = args.get(ref.group(1));
+                        assertNotNull(def, where + ": FROM " + st.from() + " has no ARG default");
+                        assertTrue(publicDefault.matcher(def).matches(), where + ": ARG " + ref.group(1) + "=" + def);
+                    } else {
+                        assertTrue(stages.contains(st.from()), where + ": FROM " + st.from()
+                                + " is neither an earlier stage nor a build argument (base images are build arguments)");
+                    }
+                    stages.add(st.name());
+                }
+            }
+        }
+        // the yolostream images' last stages install nothing: no network needed, no CA certificate to bake in
+        Dockerfile df = Dockerfile.parse(deploy.resolve("docker/Dockerfile"));
+        for (String target : List.of("cpu", "gpu")) {
+            for (String[] ins : df.stage(target).instructions()) {
+                assertFalse(ins[0].equals("RUN") && ins[1].matches("(?s).*\\b(apt-get|apt|curl|wget)\\b.*"),
+                        "stage " + target + " downloads: " + ins[1]);
+                assertFalse(ins[1].contains("ca-certificates/") || ins[1].contains("secrets/ca"),
+                        "stage " + target + " touches the build's extra CA certificates: " + ins[1]);
+            }
+        }
+    }
+
+    @Test
+    void theImageCopiesDeployPomsDistributionFolder() throws IOException {
+        // deploy/pom.xml declares where `package` puts the launcher's jars; build-dist.sh copies that folder
+        Matcher lib = Pattern.compile("<yolostream.lib>\\$\\{project.build.directory}/([^<]+)</yolostream.lib>")
+                .matcher(Files.readString(deploy.resolve("pom.xml")));
+        assertTrue(lib.find(), "deploy/pom.xml: no <yolostream.lib>${project.build.directory}/...</yolostream.lib>");
+        String expected = "deploy/target/" + lib.group(1);
+        Matcher script = Pattern.compile("(?m)^lib=(\\S+)$").matcher(Files.readString(deploy.resolve(
+                "docker/build-dist.sh")));
+        assertTrue(script.find(), "deploy/docker/build-dist.sh: no lib=... line");
+        assertEquals(expected, script.group(1), "build-dist.sh copies another folder than deploy/pom.xml fills");
+    }
+
+    @Test
+    void everyKafkaImageIsTheProjectsKafkaRelease() throws IOException {
+        Pattern version = Pattern.compile("<kafka.version>([^<]+)</kafka.version>");
+        Matcher project = version.matcher(Files.readString(repo.resolve("pom.xml")));
+        assertTrue(project.find(), "pom.xml: no kafka.version");
+        Matcher local = version.matcher(Files.readString(deploy.resolve("docker/local/kafka/pom.xml")));
+        assertTrue(local.find(), "deploy/docker/local/kafka/pom.xml: no kafka.version");
+        assertEquals(project.group(1), local.group(1), "the local Kafka stand-in's release");
+        assertEquals("apache/kafka:" + project.group(1), map(services(base).get("kafka")).get("image"),
+                "the official image's tag");
+        Map<String, Object> localFile = documents.get(deploy.resolve("docker-compose.local.yml"));
+        assertNotNull(localFile, "deploy/docker-compose.local.yml missing");
+        assertEquals("yolostream-local/kafka:" + project.group(1), map(services(localFile).get("kafka")).get("image"),
+                "the stand-in's tag (local-images.sh tags it with its pom's kafka.version)");
     }
 
     @Test
@@ -493,10 +650,17 @@ class ComposeFileTest {
 
     @Test
     void longRunningServicesHaveHealthchecksAndRestartPolicies() {
+        Set<String> oneShots = new TreeSet<>();
+        services(base).forEach((name, svc) -> map(map(svc).get("depends_on")).forEach((dep, how) -> {
+            if ("service_completed_successfully".equals(map(how).get("condition"))) {
+                oneShots.add(dep);
+            }
+        }));
+        assertEquals(Set.of("model-init"), oneShots, "the one-shot services (others wait for them to complete)");
         services(base).forEach((name, svc) -> {
             Map<String, Object> s = map(svc);
-            if (s.containsKey("profiles")) {
-                return; // one-off tools, started only by `docker compose run`
+            if (s.containsKey("profiles") || oneShots.contains(name)) {
+                return; // one-off tools (`docker compose run`) and one-shots at `up` (model-init)
             }
             assertTrue(s.containsKey("healthcheck"), name + ": no healthcheck");
             assertTrue(Set.of("always", "unless-stopped", "on-failure").stream()

@@ -16,6 +16,7 @@ import io.yolostream.detector.quantize.QdqPlan;
 import io.yolostream.detector.quantize.RangeMethod;
 import io.yolostream.detector.quantize.SampledFrames;
 import io.yolostream.detector.video.FfmpegVideoFrames;
+import io.yolostream.deploy.run.DemoAssets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,6 +47,7 @@ import java.util.concurrent.Callable;
                 "  yolostream convert --cfg yolo9000.cfg --weights yolo9000.weights --tree 9k.tree --names 9k.names "
                         + "--out yolo9000.onnx",
                 "  yolostream convert --faceapi model/tiny_face_detector_model-weights_manifest.json --out face.onnx",
+                "  yolostream convert --demo --out demo-yolov2-tiny-voc.onnx",
                 "  yolostream convert --onnx voc.onnx --int8 --calibration photos/ --out voc-int8.onnx",
                 "  yolostream convert --cfg yolov2-voc.cfg --weights yolov2-voc.weights --int8 --calibration street.mp4 "
                         + "--calibration-frames 300 --out voc-int8.onnx"})
@@ -64,6 +66,12 @@ final class ConvertCommand implements Callable<Integer> {
             description = "Instead of --cfg: face-api's tiny face detector, "
                     + "tiny_face_detector_model-weights_manifest.json (npm @vladmandic/face-api 1.7.15, MIT).")
     Path faceapi;
+
+    @Option(names = "--demo",
+            description = "Instead of --cfg/--weights: the demo model of `run` (darknet's yolov2-tiny-voc with seeded "
+                    + "random weights, made here, nothing downloaded; the same file every time). Its boxes mean "
+                    + "nothing; it lets a pipeline run end to end (Docker Compose's model-init writes it).")
+    boolean demo;
 
     @Option(names = "--onnx", paramLabel = "FILE|NAME",
             description = "An fp32 model converted by yolostream, or a model name (yolostream models list; pulled on "
@@ -116,6 +124,33 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!demo) {
+            return convert();
+        }
+        if (cfg != null || weights != null || names != null || tree != null || faceapi != null || onnx != null) {
+            throw new ModelException("--demo: expected no other model (--cfg, --weights, --names, --tree, --faceapi,"
+                    + " --onnx), found " + ((cfg != null ? "--cfg " : "") + (weights != null ? "--weights " : "")
+                    + (names != null ? "--names " : "") + (tree != null ? "--tree " : "")
+                    + (faceapi != null ? "--faceapi " : "") + (onnx != null ? "--onnx" : "")).strip());
+        }
+        Path dir = Files.createTempDirectory("yolostream-demo-model");
+        try {
+            DemoAssets.Model model = DemoAssets.model(dir);
+            cfg = model.cfg();
+            weights = model.weights();
+            names = model.names();
+            return convert();
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private Integer convert() throws IOException {
         if (faceapi != null && !int8) {
             checkOptions();
             return convertFaceApi();

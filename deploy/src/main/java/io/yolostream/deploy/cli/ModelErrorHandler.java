@@ -1,6 +1,7 @@
 package io.yolostream.deploy.cli;
 
 import io.yolostream.config.ConfigException;
+import io.yolostream.deploy.track.TrackFileException;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.service.DetectException;
 import io.yolostream.ingest.IngestException;
@@ -38,7 +39,8 @@ final class ModelErrorHandler implements IExecutionExceptionHandler {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ModelException || c instanceof IngestException || c instanceof ConfigException
                     || c instanceof DetectException || c instanceof SinksException || c instanceof KafkaSetupException
-                    || c instanceof SchemaException || c instanceof WordTreeException) {
+                    || c instanceof SchemaException || c instanceof WordTreeException
+                    || c instanceof TrackFileException) {
                 return (RuntimeException) c;
             }
             if (c.getCause() == c) {

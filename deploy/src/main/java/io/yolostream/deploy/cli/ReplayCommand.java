@@ -48,7 +48,8 @@ import java.util.stream.Collectors;
                         + "--names voc.names --map voc --subscribe animal,\"motor vehicle\"",
                 "  yolostream replay gate.mkv --camera-id gate --fps 0 --speed 1 --model yolo9000.cfg "
                         + "--weights yolo9000.weights --subscribe dog,animal",
-                "  yolostream replay clip.mp4 --bootstrap-servers localhost:9092   # next to a running `yolostream run`"})
+                "  yolostream replay clip.mp4 --bootstrap-servers localhost:9092   # next to a running `yolostream run`",
+                "  yolostream replay gate.mp4 --track --zones zones.json --out gate.jsonl"})
 final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -71,6 +72,16 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "detections.jsonl", paramLabel = "FILE",
             description = "JSON Lines file of the detections, one line per frame. Default: ${DEFAULT-VALUE}.")
     Path out;
+
+    @Option(names = "--track",
+            description = "Also follow the sinks' tracks and events topics: each line gets the frame's tracks "
+                    + "(\"tracks\") and the events it caused (\"events\"), the summary the tracks by label and the "
+                    + "events by kind. The replay's tracks end once the camera has been idle for 2 s.")
+    boolean track;
+
+    @Option(names = "--zones", paramLabel = "FILE",
+            description = "Zones and lines of the camera (JSON, see docs/tracking.md) for --track's events.")
+    Path zones;
 
     @Mixin
     PipelineOptions pipeline;
@@ -96,6 +107,10 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isRegularFile(file)) {
             throw new IngestException("replay: expected a video file, found no file " + file);
+        }
+        if (zones != null && !track) {
+            throw new IngestException("replay --zones: expected --track with it (zones give track events), found "
+                    + "--zones alone");
         }
         ReplaySpeed pace = ReplaySpeed.parse(speed);
         RunSetup setup = pipeline.setup(dataDir, List.of(file.toString()));
@@ -125,18 +140,25 @@ final class ReplayCommand implements Callable<Integer> {
         // with ids of its own, next to a running all-in-one or detectors, without fencing them.
         boolean embedded = pipeline.bootstrapServers == null;
         String instanceId = embedded ? "all-in-one" : "replay-" + ProcessHandle.current().pid();
+        Map<String, String> sinksFlags = new java.util.LinkedHashMap<>(pipeline.sinksFlags(setup));
+        if (track) {
+            // the camera stops with the file: its tracks end (ENDED, reason idle) 2 s later, not 10
+            sinksFlags.put("track-idle-end", "2s");
+        }
+        if (zones != null) {
+            sinksFlags.put("zones", zones.toAbsolutePath().toString());
+        }
         String token = Tokens.generate();
         Path tokenFile = setup.dataDir().resolve(TOKEN_FILE);
         Tokens.write(tokenFile, token);
-        try (AllInOne all = new AllInOne(setup.dataDir(), Map.of(), setup.modelFlags(),
-                pipeline.sinksFlags(setup), pipeline.bootstrapServers, pipeline.kafkaPort, portBase, token, instanceId,
-                embedded)) {
+        try (AllInOne all = new AllInOne(setup.dataDir(), Map.of(), setup.modelFlags(), sinksFlags,
+                pipeline.bootstrapServers, pipeline.kafkaPort, portBase, token, instanceId, embedded)) {
             banner(out, all, setup, camera);
             out.printf(Locale.ROOT, "  live view    %s%n", RunConsole.liveViewLink(all.sinksPort(), token));
             out.printf(Locale.ROOT, "  token        %s (new each start)%n", tokenFile);
             out.flush();
             ReplayRun run = new ReplayRun(all, camera, pace, ingest.sourceOptions(), out(),
-                    Duration.ofSeconds(Math.max(0, sinksWait)));
+                    Duration.ofSeconds(Math.max(0, sinksWait)), track);
             running[0] = run;
             try (Bar bar = new Bar(System.err, System.console() != null)) {
                 result = run.run(bar::update);
@@ -189,7 +211,14 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  objects      %d: %s%n", r.objects(), ReplayRun.labels(r.objectsPerLabel()));
         out.printf(Locale.ROOT, "  time         %.1f s wall, %.1f frames/s%n", r.wallTime().toMillis() / 1000.0,
                 r.fps());
-        out.printf(Locale.ROOT, "  detections   %s (one JSON line per frame)%n", r.out());
+        if (r.tracks() != null) {
+            ReplayRun.Tracks t = r.tracks();
+            out.printf(Locale.ROOT, "  tracks       %d: %s%n", t.count(), ReplayRun.labels(t.perLabel()));
+            out.printf(Locale.ROOT, "  events       %s%s%n", ReplayRun.labels(t.events()),
+                    t.complete() ? "" : " (incomplete: see the warning above)");
+        }
+        out.printf(Locale.ROOT, "  detections   %s (one JSON line per frame%s)%n", r.out(),
+                r.tracks() != null ? ", with its tracks and events" : "");
         out.printf(Locale.ROOT, "  topics       %s, %s%s%n", all.detectionsTopic(), String.join(", ", all.sinkTopics()),
                 r.sinksCaughtUp() ? "" : " (the sinks had not caught up: see the warning above)");
         if (!r.routed().isEmpty()) {

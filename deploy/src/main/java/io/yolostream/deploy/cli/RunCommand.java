@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
              RunConsole console = new RunConsole(all, out)) {
             console.banner(setup, token, tokenFile);
             boolean timedOut = duration > 0 ? !stop.await(duration, TimeUnit.SECONDS) : awaitForever(stop);
-            out.println(timedOut ? "stopping after " + duration + " s" : "stopping");
+            out.println(timedOut ? "stopping after " + duration + " s" : "stopping (signal: Ctrl-C or SIGTERM)");
             out.flush();
         } finally {
             closed.countDown();

@@ -25,12 +25,19 @@ import java.util.concurrent.Callable;
                 "HTTP listens on 127.0.0.1 unless --http-host says otherwise, which needs --viewer-token: then the "
                         + "live view, /api and /counts take it (Authorization: Bearer, or log in: "
                         + "http://HOST:PORT/?token=TOKEN or the login form); /metrics and /health stay open.",
+                "Tracking (docs/tracking.md): objects keep ids over time (tracks topic, one record per frame), with a "
+                        + "WordTree label that deepens as evidence accumulates; zones and directed lines per camera "
+                        + "(--zones FILE, or PUT /api/zones/CAMERA/ID with the token) give events (events topic: "
+                        + "started, ended, entered/left with dwell, crossed with direction, dwell over a limit) and "
+                        + "unique tracks per zone and window in detections.counts and /counts.",
                 "Configuration precedence: defaults < --config file < YOLOSTREAM_SINKS_* environment < flags."},
         footer = {"", "Examples:",
                 "  yolostream sinks --map voc --subscribe animal,person          # a VOC model, on the shipped 9k tree",
                 "  yolostream sinks --tree 9k --subscribe dog,animal,n02958343   # YOLO9000",
                 "  yolostream sinks --annotate-cameras '*' --snapshot-dir /var/lib/yolostream/snapshots",
-                "  kcat -C -b localhost:9092 -t detections.json -X isolation.level=read_committed"})
+                "  kcat -C -b localhost:9092 -t detections.json -X isolation.level=read_committed",
+                "  yolostream sinks --zones zones.json --subscribe person,car",
+                "  kcat -C -b localhost:9092 -t events.json -X isolation.level=read_committed"})
 final class SinksCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,6 +68,10 @@ final class SinksCommand implements Callable<Integer> {
                     "  live     http://localhost:%d/  (cameras; /cameras/ID: annotated video, detections; %s)%n",
                     service.httpPort(), login);
             out.printf(Locale.ROOT, "  counts   http://localhost:%d/counts?camera=ID&node=NAME%n", service.httpPort());
+            if (cfg.tracking()) {
+                out.printf(Locale.ROOT, "  zones    http://localhost:%d/api/zones  (PUT/DELETE /api/zones/CAMERA/ID)%n",
+                        service.httpPort());
+            }
             out.printf(Locale.ROOT, "  metrics  http://localhost:%d/metrics%n", service.httpPort());
             out.printf(Locale.ROOT, "  health   http://localhost:%d/health%n", service.httpPort());
             out.flush();

@@ -27,6 +27,10 @@ import picocli.CommandLine.Spec;
                 BenchPipelineCommand.class,
                 RunCommand.class,
                 ReplayCommand.class,
+                TrackCommand.class,
+                TrackEvalCommand.class,
+                TrackCompareCommand.class,
+                BenchTrackCommand.class,
                 ModelsCommand.class,
         })
 public final class YolostreamCommand implements Runnable {
@@ -50,6 +54,13 @@ public final class YolostreamCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // before the first logger: a log manager that still logs while a Ctrl-C'd command stops (not with a user's
+        // own logging configuration: its file handlers must be closed at exit)
+        if (System.getProperty("java.util.logging.manager") == null
+                && System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
         LogSetup.install();
         System.exit(commandLine().execute(args));
     }

@@ -201,6 +201,19 @@ public final class AllInOne implements AutoCloseable {
         return ingest.publisher();
     }
 
+    /** Whether the sinks track (tracks and events topics). */
+    public boolean tracking() {
+        return sinks.config().tracking();
+    }
+
+    public String tracksTopic() {
+        return sinks.config().tracksTopic();
+    }
+
+    public String eventsTopic() {
+        return sinks.config().eventsTopic();
+    }
+
     /** The topic the detector writes (one record per frame). */
     public String detectionsTopic() {
         return detectionsTopic;
@@ -232,12 +245,26 @@ public final class AllInOne implements AutoCloseable {
 
     @Override
     public void close() {
-        // upstream first, so each stage drains what the previous one acknowledged
+        long start = System.nanoTime();
+        // upstream first, so each stage drains what the previous one acknowledged; the broker last, so the sinks
+        // can commit their stores' offsets
+        LOG.info("stopping: cameras (ingest), the detector, the sinks{}", broker != null ? ", the embedded broker"
+                : "");
         ingest.close();
+        LOG.info("ingest stopped: cameras closed, queued frames published");
         detect.close();
+        LOG.info("detector stopped: its last batch committed");
         sinks.close();
         if (broker != null) {
             broker.close();
+            LOG.info("embedded broker stopped");
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (sinks.stoppedCleanly()) {
+            LOG.info("all-in-one stopped cleanly in {} ms", ms);
+        } else {
+            LOG.warn("all-in-one stopped in {} ms, the sinks not cleanly: their next start restores state from the"
+                    + " changelogs", ms);
         }
     }
 }

@@ -37,7 +37,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
  * without that model, a generated street-like clip) and, as the fallback model, darknet's yolov2-tiny-voc with
  * seeded random weights. Made once in the data directory, reused afterwards.
  */
-final class DemoAssets {
+public final class DemoAssets {
     static final long SEED = 20161225L; // YOLO9000's arXiv date
     private static final String RESOURCES = "/io/yolostream/deploy/demo/";
 
@@ -45,10 +45,11 @@ final class DemoAssets {
     }
 
     /** The demo model files: cfg, random weights, names (written on first use). */
-    record Model(Path cfg, Path weights, Path names) {
+    public record Model(Path cfg, Path weights, Path names) {
     }
 
-    static Model model(Path dir) {
+    /** The demo model's files in {@code dir}: written there when missing (the weights from {@link #SEED}). */
+    public static Model model(Path dir) {
         try {
             Files.createDirectories(dir);
             Path cfg = copy(dir, "yolov2-tiny-voc.cfg");

@@ -88,7 +88,17 @@ public final class ReplayRun {
      */
     public record Result(String cameraId, String sessionId, long frames, long objects,
                          Map<String, Long> objectsPerLabel, Map<DetectionStatus, Long> statuses, Duration wallTime,
-                         double fps, Path out, boolean sinksCaughtUp, Map<String, Long> routed) {
+                         double fps, Path out, boolean sinksCaughtUp, Map<String, Long> routed, Tracks tracks) {
+    }
+
+    /**
+     * {@code --track}: the replay's tracks.
+     *
+     * @param perLabel confirmed tracks by label, most frequent first
+     * @param events   events by kind (started, ended, entered, ...)
+     * @param complete every frame had its tracks record and every track ended within the wait
+     */
+    public record Tracks(long count, Map<String, Long> perLabel, Map<String, Long> events, boolean complete) {
     }
 
     private final AllInOne all;
@@ -97,6 +107,7 @@ public final class ReplayRun {
     private final VideoSource.Options options;
     private final Path out;
     private final Duration sinksWait;
+    private final boolean track;
     private volatile boolean cancelled;
 
     /**
@@ -104,6 +115,16 @@ public final class ReplayRun {
      */
     public ReplayRun(AllInOne all, CameraSpec camera, ReplaySpeed speed, VideoSource.Options options, Path out,
                      Duration sinksWait) {
+        this(all, camera, speed, options, out, sinksWait, false);
+    }
+
+    /**
+     * @param track also follow the sinks' tracks and events topics: each JSON line gets the frame's {@code tracks}
+     *              and {@code events}, and the result their summary
+     */
+    public ReplayRun(AllInOne all, CameraSpec camera, ReplaySpeed speed, VideoSource.Options options, Path out,
+                     Duration sinksWait, boolean track) {
+        this.track = track;
         this.all = all;
         this.camera = camera;
         this.speed = speed;
@@ -129,9 +150,11 @@ public final class ReplayRun {
             throw new UncheckedIOException("replay output " + out + ": " + e.getMessage(), e);
         }
         try (KafkaConsumer<String, byte[]> consumer = consumer();
-             OutputStream lines = Files.newOutputStream(tmp)) {
+             OutputStream lines = Files.newOutputStream(tmp);
+             ReplayTracks tracks = track ? ReplayTracks.open(all) : null) {
             assignAtEnd(consumer);
             Map<TopicPartition, Long> routedFrom = routedEnds(consumer);
+            Map<Long, Detection> held = new java.util.TreeMap<>();
             CountingSink sink = new CountingSink(all.publisher());
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicLong estimate = new AtomicLong();
@@ -175,8 +198,12 @@ public final class ReplayRun {
                             continue;
                         }
                         lastOffsets.merge(r.partition(), r.offset(), Math::max);
-                        lines.write(DetectionJson.toBytes(d));
-                        lines.write('\n');
+                        if (tracks != null) {
+                            held.put(d.getSequence(), d); // written with its tracks at the end
+                        } else {
+                            lines.write(DetectionJson.toBytes(d));
+                            lines.write('\n');
+                        }
                         statuses.merge(d.getStatus(), 1L, Long::sum);
                         if (d.getStatus() == DetectionStatus.OK) {
                             for (DetectedObject o : d.getObjects()) {
@@ -186,6 +213,9 @@ public final class ReplayRun {
                         }
                     }
                     sink.committed = seen.size();
+                    if (tracks != null) {
+                        tracks.poll(camera.id(), session, Duration.ZERO);
+                    }
                     long expected = sink.endedFrames;
                     boolean replayDone = expected >= 0;
                     long now = System.nanoTime();
@@ -197,6 +227,18 @@ public final class ReplayRun {
                     }
                     if (done) {
                         Duration wall = Duration.ofNanos(System.nanoTime() - start);
+                        Tracks summary = null;
+                        if (tracks != null) {
+                            tracks.await(camera.id(), session, held.keySet(), sinksWait);
+                            for (Detection d : held.values()) {
+                                com.fasterxml.jackson.databind.node.ObjectNode line = DetectionJson.toJson(d);
+                                tracks.addTo(line, d.getSequence());
+                                lines.write(line.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                                lines.write('\n');
+                            }
+                            ReplayTracks.Summary t = tracks.summary();
+                            summary = new Tracks(t.tracks(), t.perLabel(), t.events(), t.complete());
+                        }
                         lines.close();
                         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
                         boolean caughtUp = awaitSinks(lastOffsets);
@@ -207,7 +249,7 @@ public final class ReplayRun {
                                         .thenComparing(Map.Entry.comparingByKey()))
                                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
                         return new Result(camera.id(), session, expected, objects, sorted, statuses, wall,
-                                expected * 1e9 / Math.max(1, wall.toNanos()), out, caughtUp, routed);
+                                expected * 1e9 / Math.max(1, wall.toNanos()), out, caughtUp, routed, summary);
                     }
                 }
             } finally {

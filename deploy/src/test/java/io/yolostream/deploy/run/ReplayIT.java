@@ -46,7 +46,7 @@ class ReplayIT {
 
         List<String> args = new ArrayList<>(List.of("replay", clip.toString(), "--data-dir", data.toString(),
                 "--fps", "0", "--speed", "max", "--subscribe", String.join(",", AllInOneKit.LABELS),
-                "--out", out.toString()));
+                "--out", out.toString(), "--track"));
         args.addAll(model.flags());
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
@@ -86,6 +86,11 @@ class ReplayIT {
             }
         }
         assertTrue(console.contains("frames       " + lines.size() + " "), console);
+        // --track: every line carries its frame's tracks and events; the summary counts them
+        assertTrue(lines.stream().allMatch(l -> l.get("tracks").isArray() && l.get("events").isArray()),
+                "tracks and events on every line");
+        assertTrue(console.contains("tracks       "), console);
+        assertFalse(console.contains("incomplete"), console);
 
         // the broker again, on the same data: what the replay left in the topics
         try (EmbeddedKafka broker = new EmbeddedKafka(data.resolve("kafka"), 0, Map.of())) {
@@ -135,6 +140,18 @@ class ReplayIT {
                 routedTotal += routed.size();
             }
             assertTrue(routedTotal > 0, "some objects were routed to the hierarchy topics");
+
+            // the sinks' tracks topic: one record per frame of the replay, the ids the lines carry
+            List<io.yolostream.sinks.avro.TrackFrame> tracks = broker.readAll("tracks").stream()
+                    .map(r -> io.yolostream.sinks.common.SinksSerdes.trackFrame().deserializer().deserialize("t",
+                            r.value())).filter(f -> f.getSessionId().equals(session)).toList();
+            assertEquals(frameSeqs, tracks.stream().map(io.yolostream.sinks.avro.TrackFrame::getSequence)
+                    .collect(Collectors.toCollection(TreeSet::new)), "one tracks record per frame");
+            Set<String> idsInLines = new TreeSet<>();
+            lines.forEach(l -> l.get("tracks").forEach(t -> idsInLines.add(t.get("trackId").asText())));
+            Set<String> idsInTopic = new TreeSet<>();
+            tracks.forEach(f -> f.getTracks().forEach(t -> idsInTopic.add(t.getTrackId())));
+            assertEquals(idsInTopic, idsInLines);
         }
     }
 }

@@ -42,7 +42,7 @@ public final class FrameAnnotator {
     }
 
     /** Distinct on dark and light scenes (Tableau 10, brightened). */
-    static final Color[] PALETTE = {new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759),
+    public static final Color[] PALETTE = {new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759),
             new Color(0x76B7B2), new Color(0x59A14F), new Color(0xEDC948), new Color(0xB07AA1),
             new Color(0xFF9DA7), new Color(0x9C755F), new Color(0x17BECF)};
     private static final float JPEG_QUALITY = 0.85f;
@@ -60,20 +60,30 @@ public final class FrameAnnotator {
      * {@value #MAX_DRAWN} best, and a banner saying how many more there are.
      */
     public Frame annotate(Frame f, Detection d) {
+        return annotate(f, d, Overlay.NONE);
+    }
+
+    /** Like {@link #annotate(Frame, Detection)}, with the zones, lines and tracks of {@code overlay} drawn too. */
+    public Frame annotate(Frame f, Detection d, Overlay overlay) {
         List<DetectedObject> objects = d.getObjects();
         if (objects.size() <= MAX_DRAWN) {
-            return annotate(f, d, objects);
+            return annotate(f, d, objects, overlay);
         }
         List<DetectedObject> best = objects.stream()
                 .sorted(Comparator.comparingDouble(DetectedObject::getScore).reversed()).limit(MAX_DRAWN).toList();
-        return annotate(f, d, best);
+        return annotate(f, d, best, overlay);
     }
 
     /** The frame with only {@code objects} drawn (the snapshot sink draws the one object it keeps). */
     public Frame annotate(Frame f, Detection d, List<DetectedObject> objects) {
+        return annotate(f, d, objects, Overlay.NONE);
+    }
+
+    private Frame annotate(Frame f, Detection d, List<DetectedObject> objects, Overlay overlay) {
         BufferedImage img = decode(f);
         Graphics2D g = img.createGraphics();
         try {
+            OverlayPainter.shapes(g, overlay, img);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             int fontPx = Math.max(11, Math.min(22, img.getHeight() / 28));
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, fontPx));
@@ -85,6 +95,7 @@ public final class FrameAnnotator {
                 List<RoutedPathNode> path = hierarchy.pathOf(o);
                 box(g, o, caption(o, path), colour(path), img);
             }
+            OverlayPainter.tracks(g, overlay, img);
             if (d.getStatus() != DetectionStatus.OK) {
                 banner(g, d.getStatus().name() + (d.getReason() == null ? "" : ": " + d.getReason()), img);
             } else if (objects.size() < d.getObjects().size() && objects.size() == MAX_DRAWN) {
@@ -126,7 +137,7 @@ public final class FrameAnnotator {
     }
 
     /** FNV-1a over the UTF-16 chars: the same colour for a name in every run and JVM. */
-    static int stableHash(String s) {
+    public static int stableHash(String s) {
         int h = 0x811C9DC5;
         for (int i = 0; i < s.length(); i++) {
             h = (h ^ s.charAt(i)) * 0x01000193;

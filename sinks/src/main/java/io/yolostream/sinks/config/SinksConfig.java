@@ -6,25 +6,30 @@ import io.yolostream.config.ConfigSchema;
 import io.yolostream.config.ResolvedConfig;
 import io.yolostream.config.ServiceKeys;
 import io.yolostream.http.Binding;
+import io.yolostream.sinks.common.Durations;
 import io.yolostream.sinks.hierarchy.Hierarchy;
 import io.yolostream.sinks.hierarchy.ModelClasses;
 import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.hierarchy.Subscriptions;
+import io.yolostream.sinks.track.TrackerParams;
+import io.yolostream.sinks.zones.ZoneException;
+import io.yolostream.sinks.zones.ZoneJson;
+import io.yolostream.sinks.zones.ZoneSpec;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The sinks service's configuration: every key declared once here (flags {@code --key}, file {@code key},
@@ -110,15 +115,46 @@ public final class SinksConfig {
     public static final ConfigKey<Integer> REPLICATION =
             ServiceKeys.replicationFactor("the topics the sinks create (outputs, internal)");
     public static final ConfigKey<Integer> STARTUP_TIMEOUT_MS = ServiceKeys.STARTUP_TIMEOUT_MS;
+    public static final ConfigKey<Boolean> TRACKING = ConfigKey.bool("tracking", true,
+            "track objects across frames: tracks and events topics, zones and lines (see docs/tracking.md)");
+    public static final ConfigKey<String> TRACKS_TOPIC = ConfigKey.string("tracks-topic", "tracks",
+            "one record per frame with its tracks (Avro TrackFrame)");
+    public static final ConfigKey<String> EVENTS_TOPIC = ConfigKey.string("events-topic", "events",
+            "track events: started, ended, entered/left zone, crossed line, dwell (Avro TrackEvent)");
+    public static final ConfigKey<String> TRACKS_JSON_TOPIC = ConfigKey.string("tracks-json-topic", "tracks.json",
+            "JSON mirror of the tracks topic ('' = off)");
+    public static final ConfigKey<String> EVENTS_JSON_TOPIC = ConfigKey.string("events-json-topic", "events.json",
+            "JSON mirror of the events topic ('' = off)");
+    public static final ConfigKey<String> ZONES_TOPIC = ConfigKey.string("zones-topic", "zones",
+            "compacted topic of the cameras' zones and lines (Avro ZoneDefinition, key <camera>/<id>)");
+    public static final ConfigKey<String> ZONES = ConfigKey.string("zones", null,
+            "JSON file of zones and lines, written to the zones topic at start (see docs/tracking.md)");
+    public static final ConfigKey<Double> TRACK_HIGH_SCORE = ConfigKey.decimal("track-high-score", 0.5, 0, 1,
+            "detections from this score are matched first and may start tracks");
+    public static final ConfigKey<Double> TRACK_LOW_SCORE = ConfigKey.decimal("track-low-score", 0.1, 0, 1,
+            "detections from this score up to track-high-score only extend tracks (second association)");
+    public static final ConfigKey<Integer> TRACK_CONFIRM_HITS = ConfigKey.integer("track-confirm-hits", 3, 1, 100,
+            "matched frames that confirm a new track (it gets its id then)");
+    public static final ConfigKey<String> TRACK_LOST_TIMEOUT = ConfigKey.string("track-lost-timeout", "3s",
+            "capture time a track may go unmatched (LOST, predicted) before it ends");
+    public static final ConfigKey<String> TRACK_IDLE_END = ConfigKey.string("track-idle-end", "10s",
+            "wall-clock time without frames from a camera after which its tracks end (reason idle)");
+    public static final ConfigKey<Double> TRACK_LABEL_THRESHOLD = ConfigKey.decimal("track-label-threshold", 0.6,
+            0.5, 1, "support a WordTree node needs to be a track's label (above 0.5)");
+    public static final ConfigKey<Double> TRACK_LABEL_HYSTERESIS = ConfigKey.decimal("track-label-hysteresis", 0.1,
+            0, 0.5, "a track keeps its label until the support falls below threshold - hysteresis");
+    public static final ConfigKey<Double> TRACK_LABEL_PRIOR = ConfigKey.decimal("track-label-prior", 1.0, 0, 1000,
+            "frames of 'no evidence' every label support starts with (higher: labels deepen later)");
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("sinks", List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
             DETECTIONS_TOPIC, TOPIC_PREFIX, COUNTS_TOPIC, JSON_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, FRAMES_TOPIC,
             ANNOTATED_TOPIC, ANNOTATE_CAMERAS, ANNOTATE_WINDOW, WATCH_TTL, SNAPSHOT_DIR, SNAPSHOT_WINDOW,
             SNAPSHOT_MAX_AGE, SNAPSHOT_MAX_MB, SUBSCRIBE, TREE, NAMES, MAP, MAP_TREE, MAP_NAMES, WINDOW, GRACE,
             HTTP_PORT, HTTP_HOST, VIEWER_TOKEN, LIVE_MAX_VIEWERS, LIVE_MAX_VIEWERS_PER_CAMERA, ADVERTISED_HOST,
-            STATE_DIR, THREADS, COMMIT_INTERVAL_MS, REPLICATION, STARTUP_TIMEOUT_MS), List.of("kafka."));
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+            STATE_DIR, THREADS, COMMIT_INTERVAL_MS, REPLICATION, STARTUP_TIMEOUT_MS, TRACKING, TRACKS_TOPIC,
+            EVENTS_TOPIC, TRACKS_JSON_TOPIC, EVENTS_JSON_TOPIC, ZONES_TOPIC, ZONES, TRACK_HIGH_SCORE, TRACK_LOW_SCORE,
+            TRACK_CONFIRM_HITS, TRACK_LOST_TIMEOUT, TRACK_IDLE_END, TRACK_LABEL_THRESHOLD, TRACK_LABEL_HYSTERESIS,
+            TRACK_LABEL_PRIOR), List.of("kafka."));
 
     private final ResolvedConfig values;
     private final Map<String, Object> kafkaOverrides;
@@ -131,9 +167,13 @@ public final class SinksConfig {
     private final Duration snapshotWindow;
     private final Duration snapshotMaxAge;
     private final AnnotatedCameras annotatedCameras;
+    private final TrackerParams trackerParams;
+    private final Duration trackIdleEnd;
+    private final List<ZoneSpec> configZones;
 
     private SinksConfig(ResolvedConfig values, Map<String, Object> kafka, Hierarchy hierarchy,
-                        List<Subscription> subscriptions, Duration[] durations, AnnotatedCameras annotatedCameras) {
+                        List<Subscription> subscriptions, Duration[] durations, AnnotatedCameras annotatedCameras,
+                        TrackerParams trackerParams, List<ZoneSpec> configZones) {
         this.values = values;
         this.kafkaOverrides = Map.copyOf(kafka);
         this.hierarchy = hierarchy;
@@ -145,6 +185,9 @@ public final class SinksConfig {
         this.snapshotWindow = durations[4];
         this.snapshotMaxAge = durations[5];
         this.annotatedCameras = annotatedCameras;
+        this.trackerParams = trackerParams;
+        this.trackIdleEnd = durations[7];
+        this.configZones = List.copyOf(configZones);
     }
 
     /** Resolves defaults &lt; file &lt; environment &lt; flags; every problem reported at once. */
@@ -168,13 +211,17 @@ public final class SinksConfig {
         Duration[] durations = {window, grace, duration(values.get(ANNOTATE_WINDOW), ANNOTATE_WINDOW, false, problems),
                 duration(values.get(WATCH_TTL), WATCH_TTL, false, problems),
                 duration(values.get(SNAPSHOT_WINDOW), SNAPSHOT_WINDOW, false, problems),
-                duration(values.get(SNAPSHOT_MAX_AGE), SNAPSHOT_MAX_AGE, true, problems)};
+                duration(values.get(SNAPSHOT_MAX_AGE), SNAPSHOT_MAX_AGE, true, problems),
+                duration(values.get(TRACK_LOST_TIMEOUT), TRACK_LOST_TIMEOUT, false, problems),
+                duration(values.get(TRACK_IDLE_END), TRACK_IDLE_END, false, problems)};
         AnnotatedCameras annotated = AnnotatedCameras.parse(values.get(ANNOTATE_CAMERAS), problems);
         Set<String> own = new LinkedHashSet<>();
+        Set<ConfigKey<String>> optional = Set.of(JSON_TOPIC, TRACKS_JSON_TOPIC, EVENTS_JSON_TOPIC);
         for (ConfigKey<String> k : List.of(DETECTIONS_TOPIC, COUNTS_TOPIC, HEALTH_TOPIC, DLQ_TOPIC, JSON_TOPIC,
-                FRAMES_TOPIC, ANNOTATED_TOPIC)) {
+                FRAMES_TOPIC, ANNOTATED_TOPIC, TRACKS_TOPIC, EVENTS_TOPIC, TRACKS_JSON_TOPIC, EVENTS_JSON_TOPIC,
+                ZONES_TOPIC)) {
             String t = values.get(k).strip();
-            if (t.isEmpty() && k != JSON_TOPIC) {
+            if (t.isEmpty() && !optional.contains(k)) {
                 problems.add(k.name() + ": expected a topic name, found ''");
             } else if (!t.isEmpty() && !own.add(t)) {
                 problems.add(k.name() + ": expected a topic of its own, found '" + t + "' used by another key");
@@ -192,6 +239,18 @@ public final class SinksConfig {
                 values.get(MAP), values.get(MAP_TREE), values.get(MAP_NAMES)), model, problems);
         List<Subscription> subs = Subscriptions.resolve(Arrays.asList(values.get(SUBSCRIBE).split(",")), hierarchy,
                 prefix, own, problems);
+        double high = values.get(TRACK_HIGH_SCORE);
+        List<String> trackProblems = TrackerParams.problems(high, values.get(TRACK_LOW_SCORE), Math.min(1, high + 0.1),
+                values.get(TRACK_CONFIRM_HITS), TrackerParams.DEFAULTS.tentativeMaxMisses(), durations[6].toMillis(),
+                values.get(TRACK_LABEL_THRESHOLD), values.get(TRACK_LABEL_HYSTERESIS), values.get(TRACK_LABEL_PRIOR),
+                TrackerParams.DEFAULTS.maxTracks());
+        problems.addAll(trackProblems);
+        TrackerParams params = trackProblems.isEmpty() ? new TrackerParams(high, values.get(TRACK_LOW_SCORE),
+                Math.min(1, high + 0.1), values.get(TRACK_CONFIRM_HITS), TrackerParams.DEFAULTS.tentativeMaxMisses(),
+                durations[6].toMillis(), TrackerParams.DEFAULTS.gate(), TrackerParams.DEFAULTS.iouGate(),
+                values.get(TRACK_LABEL_THRESHOLD), values.get(TRACK_LABEL_HYSTERESIS), values.get(TRACK_LABEL_PRIOR),
+                TrackerParams.DEFAULTS.maxTracks()) : TrackerParams.DEFAULTS;
+        List<ZoneSpec> zones = zones(values.get(ZONES), problems);
         String binding = Binding.problem(SCHEMA.service(), HTTP_HOST, values.get(HTTP_HOST), VIEWER_TOKEN,
                 values.get(VIEWER_TOKEN));
         if (binding != null) {
@@ -201,7 +260,21 @@ public final class SinksConfig {
             throw new ConfigException("sinks configuration has " + problems.size() + " problem"
                     + (problems.size() == 1 ? "" : "s") + ":\n  - " + String.join("\n  - ", problems));
         }
-        return new SinksConfig(values, kafka, hierarchy, subs, durations, annotated);
+        return new SinksConfig(values, kafka, hierarchy, subs, durations, annotated, params, zones);
+    }
+
+    private static List<ZoneSpec> zones(String file, List<String> problems) {
+        if (file == null || file.isBlank()) {
+            return List.of();
+        }
+        try {
+            return ZoneJson.parseList(Files.readAllBytes(Path.of(file.strip())), "zones file " + file.strip());
+        } catch (IOException e) {
+            problems.add("zones: expected a readable JSON file of zones, found '" + file + "' (" + e + ")");
+        } catch (ZoneException e) {
+            problems.add("zones: " + e.getMessage());
+        }
+        return List.of();
     }
 
     /** Flags only (tests, embedding): {@code of("subscribe", "dog,animal", "tree", "9k.tree")}. */
@@ -215,20 +288,9 @@ public final class SinksConfig {
 
     /** {@code 90s}, {@code 1m}, {@code 500ms}, {@code 2h}, {@code 1d}; a bare number is milliseconds. */
     static Duration duration(String text, ConfigKey<String> key, boolean zeroOk, List<String> problems) {
-        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "ms" : m.group(2);
-            Duration d = switch (unit) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofMillis(n);
-            };
-            if (zeroOk || !d.isZero()) {
-                return d;
-            }
+        Duration d = Durations.parse(text);
+        if (d != null && (zeroOk || !d.isZero())) {
+            return d;
         }
         problems.add(key.name() + ": expected a duration like 30s, 1m, 500ms" + (zeroOk ? " or 0" : " (above 0)")
                 + ", found '" + text + "'");
@@ -328,7 +390,49 @@ public final class SinksConfig {
         return get(DLQ_TOPIC).strip();
     }
 
-    /** Every topic the sinks write (routed, counts, JSON, health, DLQ, annotated frames when annotating). */
+    public boolean tracking() {
+        return get(TRACKING);
+    }
+
+    public TrackerParams trackerParams() {
+        return trackerParams;
+    }
+
+    public Duration trackIdleEnd() {
+        return trackIdleEnd;
+    }
+
+    /** The zones of the {@code zones} file (written to the zones topic at start). */
+    public List<ZoneSpec> configZones() {
+        return configZones;
+    }
+
+    public String tracksTopic() {
+        return get(TRACKS_TOPIC).strip();
+    }
+
+    public String eventsTopic() {
+        return get(EVENTS_TOPIC).strip();
+    }
+
+    /** Empty when off. */
+    public String tracksJsonTopic() {
+        return get(TRACKS_JSON_TOPIC).strip();
+    }
+
+    /** Empty when off. */
+    public String eventsJsonTopic() {
+        return get(EVENTS_JSON_TOPIC).strip();
+    }
+
+    public String zonesTopic() {
+        return get(ZONES_TOPIC).strip();
+    }
+
+    /**
+     * Every topic the sinks write (routed, counts, JSON, health, DLQ, annotated frames when annotating, tracks and
+     * events when tracking); the compacted zones topic is created apart ({@link #zonesTopic()}).
+     */
     public List<String> outputTopics() {
         List<String> t = new ArrayList<>();
         subscriptions.forEach(s -> t.add(s.topic()));
@@ -340,6 +444,16 @@ public final class SinksConfig {
         t.add(dlqTopic());
         if (!annotatedCameras.off()) {
             t.add(annotatedTopic());
+        }
+        if (tracking()) {
+            t.add(tracksTopic());
+            t.add(eventsTopic());
+            if (!tracksJsonTopic().isEmpty()) {
+                t.add(tracksJsonTopic());
+            }
+            if (!eventsJsonTopic().isEmpty()) {
+                t.add(eventsJsonTopic());
+            }
         }
         return t;
     }

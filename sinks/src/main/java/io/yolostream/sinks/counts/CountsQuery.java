@@ -3,6 +3,11 @@ package io.yolostream.sinks.counts;
 import io.yolostream.sinks.avro.NodeCounts;
 import io.yolostream.sinks.common.LatestWindows;
 import io.yolostream.sinks.config.SinksConfig;
+import io.yolostream.sinks.avro.NodeCount;
+import io.yolostream.sinks.avro.ZoneTracks;
+import io.yolostream.sinks.tracking.Tracking;
+import io.yolostream.sinks.tracking.TrackingTopology;
+import io.yolostream.sinks.tracking.ZoneCounts;
 import io.yolostream.sinks.hierarchy.Subscription;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,11 +32,13 @@ public final class CountsQuery {
     private final KafkaStreams streams;
     private final SinksConfig config;
     private final HostInfo self;
+    private final ZoneCounts zoneCounts;
 
     public CountsQuery(KafkaStreams streams, SinksConfig config, HostInfo self) {
         this.streams = streams;
         this.config = config;
         this.self = self;
+        this.zoneCounts = new ZoneCounts(Tracking.of(config), config.eventsTopic());
     }
 
     /** The subscriptions a {@code node} parameter names (its name, token, WordNet id or topic); all when null. */
@@ -56,6 +63,23 @@ public final class CountsQuery {
     }
 
     /**
+     * The unique tracks per zone and line of the camera's latest window (of the zone counts), per node of
+     * {@code nodes} ({@code *} without subscriptions).
+     */
+    public List<Map<String, Object>> zones(String camera, List<Subscription> nodes) {
+        Map<String, KeyValue<Windowed<String>, ZoneTracks>> latest = LatestWindows.of(streams,
+                TrackingTopology.ZONE_COUNTS_STORE, camera);
+        KeyValue<Windowed<String>, ZoneTracks> kv = latest.get(camera);
+        if (kv == null) {
+            return List.of();
+        }
+        List<String> names = nodes.stream().map(Subscription::name).toList();
+        List<NodeCount> counts = zoneCounts.counts(camera, kv.key.window().start(), kv.key.window().end(), kv.value)
+                .stream().filter(n -> ZoneCounts.ALL.equals(n.getNode()) || names.contains(n.getNode())).toList();
+        return ZoneCounts.view(counts);
+    }
+
+    /**
      * One entry per camera: its latest window with frames and the counts of {@code nodes}.
      *
      * @param camera null for every camera of this instance
@@ -77,6 +101,9 @@ public final class CountsQuery {
                         s.topic()));
             }
             e.put("counts", counts);
+            if (config.tracking()) {
+                e.put("zones", zones(kv.key.key(), nodes));
+            }
             out.add(e);
         }
         return out;

@@ -68,7 +68,7 @@ public final class CountsTopology {
                     for (Subscription s : subs) {
                         out.add(KeyValue.pair(wk.key(), new NodeCount(wk.key(), s.name(), s.topic(),
                                 Instant.ofEpochMilli(wk.window().start()), Instant.ofEpochMilli(wk.window().end()),
-                                count(agg, s.topic()))));
+                                count(agg, s.topic()), null, null, 0L, 0L)));
                     }
                     return out;
                 }, Named.as("to-node-counts"))

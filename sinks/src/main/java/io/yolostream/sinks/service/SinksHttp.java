@@ -9,6 +9,7 @@ import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.counts.CountsQuery;
 import io.yolostream.sinks.hierarchy.Subscription;
 import io.yolostream.sinks.web.WebPages;
+import io.yolostream.sinks.zones.http.ZonesApi;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -23,8 +24,9 @@ import java.util.function.Supplier;
 /**
  * The sinks' HTTP server (the shared {@link HttpApi}): {@code /counts} (interactive queries, JSON), {@code /metrics}
  * (Prometheus text), {@code /health} (JSON; 503 unless the Streams app is running or rebalancing) and the live
- * view's routes ({@link WebPages}). The viewer token guards everything but /metrics, /health and the static files;
- * browsers log in with a {@code ?token=} link or the login form.
+ * view's routes ({@link WebPages}) and, when tracking, the zones API ({@link ZonesApi}). The viewer token guards
+ * everything but /metrics, /health and the static files; browsers log in with a {@code ?token=} link or the login
+ * form.
  */
 final class SinksHttp implements AutoCloseable {
     /** Threads beyond the streams' own, so that a full house of streams leaves the pages and queries answering. */
@@ -36,7 +38,7 @@ final class SinksHttp implements AutoCloseable {
     private volatile CountsQuery counts;
 
     SinksHttp(SinksConfig config, PrometheusMeterRegistry metrics, Supplier<Map<String, Object>> health,
-              WebPages web) {
+              WebPages web, ZonesApi zones) {
         this.metrics = metrics;
         this.health = health;
         HttpApi.Builder b = HttpApi.builder("sinks", SinksConfig.HTTP_HOST, config.get(SinksConfig.HTTP_HOST),
@@ -48,6 +50,9 @@ final class SinksHttp implements AutoCloseable {
                 .open("GET", "/metrics", this::metrics)
                 .route("GET", "/counts", this::counts);
         web.register(b);
+        if (zones != null) {
+            zones.register(b);
+        }
         http = b.start();
     }
 
@@ -78,7 +83,8 @@ final class SinksHttp implements AutoCloseable {
         }
         String camera = q.get("camera");
         List<Subscription> nodes = cq.nodes(q.get("node"));
-        if (nodes.isEmpty()) {
+        // no subscriptions: the per-node counts are empty, the zones' counts (of every track) still answer
+        if (nodes.isEmpty() && q.get("node") != null) {
             throw HttpError.notFound("node: expected one of the subscribed nodes " + cq.nodes(null).stream()
                     .map(Subscription::name).toList() + ", found '" + Echo.of(q.get("node")) + "'");
         }

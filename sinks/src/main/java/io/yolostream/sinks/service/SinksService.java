@@ -9,14 +9,23 @@ import io.yolostream.sinks.common.SinksException;
 import io.yolostream.sinks.common.SinksMetrics;
 import io.yolostream.sinks.config.SinksConfig;
 import io.yolostream.sinks.counts.CountsQuery;
+import io.yolostream.sinks.counts.CountsTopology;
 import io.yolostream.sinks.health.HealthQuery;
+import io.yolostream.sinks.health.HealthTopology;
 import io.yolostream.sinks.topology.SinksTopology;
 import io.yolostream.sinks.web.LiveView;
 import io.yolostream.sinks.web.WebPages;
+import io.yolostream.sinks.tracking.TrackingTopology;
+import io.yolostream.sinks.zones.ZoneWriter;
+import io.yolostream.sinks.zones.http.ZonesApi;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,17 +55,26 @@ public final class SinksService implements AutoCloseable {
     private final SinksHttp http;
     private final LiveView live;
     private final WebPages web;
-    private final KafkaStreams streams;
+    private volatile KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private boolean closed;
+    private volatile boolean stoppedCleanly;
 
     public SinksService(SinksConfig config) {
         this.config = config;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             SinksTopics.checkAndCreate(config);
+            ZoneWriter zoneWriter = null;
+            if (config.tracking()) {
+                zoneWriter = new ZoneWriter(config.get(SinksConfig.BOOTSTRAP_SERVERS).strip(),
+                        config.kafkaOverrides(), config.zonesTopic());
+                opened.add(zoneWriter);
+                // the configured zones are (re)written at every start; the API's changes last until the next one
+                zoneWriter.putAll(config.configZones(), "config");
+            }
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.add(registry::close);
             metrics = new SinksMetrics(registry);
@@ -66,7 +85,8 @@ public final class SinksService implements AutoCloseable {
             web = new WebPages(live, selection, config.get(SinksConfig.LIVE_MAX_VIEWERS),
                     config.get(SinksConfig.LIVE_MAX_VIEWERS_PER_CAMERA));
             opened.add(web);
-            http = new SinksHttp(config, registry, this::health, web);
+            ZonesApi zonesApi = zoneWriter == null ? null : new ZonesApi(zoneWriter, this::zonesStore);
+            http = new SinksHttp(config, registry, this::health, web, zonesApi);
             opened.add(http);
             Topology topology = SinksTopology.buildTopology(config, metrics, live, selection);
             streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
@@ -76,7 +96,12 @@ public final class SinksService implements AutoCloseable {
                 LOG.error("sinks stream thread failed; stopping the app: " + e, e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
+            StateRestoreLog restoreLog = new StateRestoreLog(LOG, Set.of(CountsTopology.STORE, HealthTopology.STORE));
+            streams.setGlobalStateRestoreListener(restoreLog);
             streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    restoreLog.running();
+                }
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stopped.countDown();
                 }
@@ -98,6 +123,16 @@ public final class SinksService implements AutoCloseable {
                 config.detectionsTopic(), config.subscriptions().stream().map(s -> s.token() + " -> " + s.topic())
                         .toList(), config.window(), config.grace(), http.port());
         LOG.info("hierarchy: {}", config.hierarchy().describe());
+    }
+
+    /** This instance's copy of the zones topic (the global store). */
+    private ReadOnlyKeyValueStore<String, byte[]> zonesStore() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            throw new InvalidStateStoreException("the Streams app is not created yet");
+        }
+        return s.store(StoreQueryParameters.fromNameAndType(TrackingTopology.ZONES_STORE,
+                QueryableStoreTypes.keyValueStore()));
     }
 
     private Map<String, Object> health() {
@@ -175,11 +210,26 @@ public final class SinksService implements AutoCloseable {
         }
         closed = true;
         closeQuietly(streamsMetrics);
-        closeQuietly(() -> streams.close(Duration.ofSeconds(30)));
+        long start = System.nanoTime();
+        // a clean close commits each store's changelog offsets into the store: the next start resumes from them
+        boolean clean = streams.close(Duration.ofSeconds(30));
+        stoppedCleanly = clean;
+        if (clean) {
+            LOG.info("sinks stopped cleanly in {} ms (state stores committed: the next start resumes from them)",
+                    (System.nanoTime() - start) / 1_000_000);
+        } else {
+            LOG.warn("sinks: Kafka Streams did not stop within 30 s (state {}); the next start restores what its"
+                    + " stores miss from the changelogs", streams.state());
+        }
         stopped.countDown();
         closeQuietly(web);
         closeQuietly(http);
         closeQuietly(registry::close);
+    }
+
+    /** After {@link #close()}: whether Kafka Streams stopped in time, its stores' offsets committed. */
+    public boolean stoppedCleanly() {
+        return stoppedCleanly;
     }
 
     private static void closeQuietly(AutoCloseable c) {

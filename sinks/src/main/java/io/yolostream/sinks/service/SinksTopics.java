@@ -5,15 +5,18 @@ import io.yolostream.sinks.common.SinksException;
 import io.yolostream.sinks.config.SinksConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Start-up checks: a broker within the start-up timeout and the detections topic (waited for, since the detector
  * creates it); the output topics created when missing with as many partitions as detections (every topic is keyed
  * by camera id). When annotating, the frames topic must have as many partitions as detections (created so when
- * missing). Kafka Streams creates only its internal topics itself.
+ * missing). When tracking, the zones topic is created compacted with one partition. Kafka Streams creates only its
+ * internal topics itself.
  */
 final class SinksTopics {
     private SinksTopics() {
@@ -44,6 +47,11 @@ final class SinksTopics {
             }
             for (String t : c.outputTopics()) {
                 topics.add(new NewTopic(t, partitions, replication));
+            }
+            if (c.tracking()) {
+                // read whole by every instance (a global store): one partition, compacted (the latest per zone)
+                topics.add(new NewTopic(c.zonesTopic(), 1, replication).configs(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
             }
             admin.createMissing(topics);
         }

@@ -54,7 +54,7 @@ public final class AnnotateTopology {
                         Named.as("pair"));
         if (!c.annotatedCameras().off()) {
             pairs.filter((camera, p) -> selection.annotates(p.frame().getCameraId()), Named.as("annotated-wanted"))
-                    .flatMapValues(p -> annotated(annotator, p, metrics), Named.as("annotate"))
+                    .flatMapValues(p -> annotated(annotator, p, metrics, live), Named.as("annotate"))
                     .peek((camera, f) -> {
                         metrics.annotated(f.getCameraId());
                         live.frame(f);
@@ -78,9 +78,12 @@ public final class AnnotateTopology {
         }
     }
 
-    private static List<Frame> annotated(FrameAnnotator annotator, FramePair p, SinksMetrics metrics) {
+    private static List<Frame> annotated(FrameAnnotator annotator, FramePair p, SinksMetrics metrics,
+                                         LiveView live) {
         try {
-            return List.of(annotator.annotate(p.frame(), p.detection()));
+            // the tracker saw this detection before the pair left the pairing processor (it runs first)
+            return List.of(annotator.annotate(p.frame(), p.detection(),
+                    live.overlay(p.frame().getCameraId(), p.frame().getSequence())));
         } catch (SinksException e) {
             metrics.annotateDropped("frame", "unreadable");
             return List.of();

@@ -12,6 +12,7 @@ import io.yolostream.sinks.dlq.DlqHandler;
 import io.yolostream.sinks.health.HealthTopology;
 import io.yolostream.sinks.json.JsonMirrorTopology;
 import io.yolostream.sinks.routing.RoutingTopology;
+import io.yolostream.sinks.tracking.TrackingTopology;
 import io.yolostream.sinks.web.LiveView;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
 
 /**
  * The one Kafka Streams app of the sinks service: a single read of the detections topic feeding routing, counts,
- * the JSON mirror, health and the live view (each part is also buildable alone, see their {@code buildTopology}),
+ * the JSON mirror, health, tracking (tracks, events, zone counts) and the live view (each part is also buildable alone, see their {@code buildTopology}),
  * and, when annotating or taking snapshots, a read of the frames topic paired with it.
  */
 public final class SinksTopology {
@@ -54,6 +55,8 @@ public final class SinksTopology {
         CountsTopology.addTo(c, detections);
         JsonMirrorTopology.addTo(c, detections);
         HealthTopology.addTo(c, detections);
+        // before the annotator: a pair leaving it on this detection finds its tracks in the live view
+        TrackingTopology.addTo(c, b, detections, live::tracking);
         AnnotateTopology.addTo(c, b, detections, selection, metrics, live);
         return b.build();
     }
@@ -81,6 +84,11 @@ public final class SinksTopology {
         if (!stateDir.isEmpty()) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         }
+        // transactional stores (KIP-892): a store holds only committed writes, and its committed changelog offsets
+        // live in the store (KIP-1035, no .checkpoint file). Without them, under exactly-once, a task whose store
+        // has files but no committed offset (one that never got a record, or any after a crash) is "corrupted":
+        // ERROR TaskCorruptedException with a stack trace on every restart, its stores wiped and restored in full
+        p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         p.putAll(c.kafkaOverrides());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqHandler.class);

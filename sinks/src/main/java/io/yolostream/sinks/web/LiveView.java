@@ -4,6 +4,9 @@ import io.yolostream.detector.avro.DetectedObject;
 import io.yolostream.detector.avro.Detection;
 import io.yolostream.ingest.avro.Frame;
 import io.yolostream.sinks.annotate.FrameAnnotator;
+import io.yolostream.sinks.annotate.Overlay;
+import io.yolostream.sinks.avro.TrackEvent;
+import io.yolostream.sinks.tracking.TrackingOutput;
 import io.yolostream.sinks.annotate.Watchers;
 import io.yolostream.sinks.avro.RoutedPathNode;
 import io.yolostream.sinks.hierarchy.Hierarchy;
@@ -34,6 +37,7 @@ public final class LiveView {
     private final Watchers watchers;
     private final Map<String, Camera> cameras = new ConcurrentHashMap<>();
     private final AtomicInteger viewers = new AtomicInteger();
+    private final TrackView tracks = new TrackView();
 
     /** The latest annotated JPEG of a camera; {@code version} counts up with every new one. */
     public record Latest(byte[] jpeg, long sequence, long captureTime, long version) {
@@ -99,6 +103,34 @@ public final class LiveView {
                 c.recent.removeLast();
             }
         }
+    }
+
+    /** A frame's tracks or an event, from the tracking processor of this process. */
+    public void tracking(TrackingOutput o) {
+        tracks.accept(o);
+    }
+
+    /** The zones, lines and tracks to draw on frame {@code sequence} of the camera. */
+    public Overlay overlay(String camera, long sequence) {
+        return tracks.overlay(camera, sequence);
+    }
+
+    /** The camera's recent track events as the page shows them, newest first. */
+    public List<Map<String, Object>> events(String camera) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TrackEvent e : tracks.events(camera)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", e.getTime().toEpochMilli());
+            m.put("kind", e.getKind().name());
+            m.put("trackId", e.getTrackId());
+            m.put("label", e.getLabel());
+            m.put("zone", e.getZone());
+            m.put("direction", e.getDirection());
+            m.put("dwellMs", e.getDwellMs());
+            m.put("reason", e.getReason());
+            out.add(m);
+        }
+        return out;
     }
 
     private Camera camera(String id) {
@@ -176,6 +208,7 @@ public final class LiveView {
             }
             m.put("annotatedFrames", c.latest == null ? 0 : c.latest.version);
         }
+        m.putAll(tracks.summary(camera));
         return m;
     }
 

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The live view on the sinks' HTTP server: {@code /} (cameras with status), {@code /cameras/{id}} (the annotated
- * stream, recent detections with their hierarchy, counts per node), their JSON ({@code /api/cameras},
+ * stream with track ids, trails, zones and lines, recent detections with their hierarchy, recent track events, counts
+ * per node and unique tracks per zone and line), their JSON ({@code /api/cameras},
  * {@code /api/cameras/{id}}), the stream ({@code /cameras/{id}/stream.mjpeg}, multipart/x-mixed-replace) and the
  * latest frame ({@code /cameras/{id}/frame.jpg}). Pages are static HTML/JS from resources; camera ids only ever
  * reach them as JSON and text nodes. Looking at a camera (its page polling, its stream open) keeps it watched, so
@@ -106,7 +107,21 @@ public final class WebPages implements AutoCloseable {
         c.put("annotated", selection.annotates(id));
         c.put("window", window);
         c.putAll(live.summary(id));
+        c.put("zones", zoneCounts(id));
         return c;
+    }
+
+    /** The camera's unique tracks per zone and line in the current window (empty before the first, or not ready). */
+    private List<Map<String, Object>> zoneCounts(String camera) {
+        CountsQuery q = counts;
+        if (q == null) {
+            return List.of();
+        }
+        try {
+            return q.zones(camera, q.nodes(null));
+        } catch (InvalidStateStoreException | IllegalArgumentException e) {
+            return List.of();
+        }
     }
 
     private Map<String, Object> camera(String id) {
@@ -116,6 +131,7 @@ public final class WebPages implements AutoCloseable {
         c.put("frameSequence", latest == null ? null : latest.sequence());
         c.put("frameCaptureTime", latest == null ? null : latest.captureTime());
         c.put("recent", live.recent(id));
+        c.put("events", live.events(id));
         c.put("counts", counts(id));
         return c;
     }

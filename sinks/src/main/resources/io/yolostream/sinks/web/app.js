@@ -35,6 +35,21 @@ function statusOf(c) {
   return [c.lastStatus === "OK" ? "live" : c.lastStatus, c.lastStatus === "OK" ? "ok" : "warn"];
 }
 
+// "gate 3 (→2 ←1) · yard 1": unique tracks per zone or line in the current window
+function zonesText(zones) {
+  if (!zones || zones.length === 0) return "–";
+  return zones.map(z => z.zone + (z.node === "*" ? "" : " " + z.node) + " " + z.tracks
+    + (z.kind === "line" ? " (→" + z.forward + " ←" + z.backward + ")" : "")).join(" · ");
+}
+
+function eventText(e) {
+  let what = e.kind.toLowerCase();
+  if (e.direction) what += " " + e.direction;
+  if (e.dwellMs !== null && e.dwellMs !== undefined) what += " after " + (e.dwellMs / 1000).toFixed(1) + " s";
+  if (e.reason) what += " (" + e.reason + ")";
+  return what;
+}
+
 async function getJson(url) {
   const r = await fetch(url, {cache: "no-store"});
   if (!r.ok) {
@@ -58,7 +73,8 @@ async function index() {
         const [text, cls] = statusOf(c);
         const w = c.window;
         return row([td(a), el("td", text, cls), ago(c.secondsSinceLast), c.lastObjects ?? "–",
-          w ? w.ok + " / " + w.skippedStale + " / " + w.error : "–", c.annotated ? "yes" : "when watched"]);
+          w ? w.ok + " / " + w.skippedStale + " / " + w.error : "–", c.tracks ?? "–", zonesText(c.zones),
+          c.annotated ? "yes" : "when watched"]);
       }));
     } catch (e) {
       empty.hidden = false;
@@ -99,6 +115,14 @@ async function camera() {
         label.append(sw, document.createTextNode(r.label));
         return row(["#" + r.sequence, label, r.score.toFixed(2), r.path.join(" › ")]);
       }));
+      fill(document.querySelector("#events tbody"), (c.events || []).map(e => row([
+        new Date(e.time).toISOString().substring(11, 23), eventText(e), "#" + e.trackId.substring(e.trackId.lastIndexOf("/") + 1),
+        e.label ?? "–", e.zone ?? ""])));
+      const zones = c.zones || [];
+      fill(document.querySelector("#zones tbody"), zones.map(z => row([z.zone + " (" + z.kind + ")", z.node, z.tracks,
+        z.kind === "line" ? z.forward + " / " + z.backward : ""])));
+      document.getElementById("zones-note").textContent = zones.length === 0
+        ? "no zones or lines for this camera (PUT /api/zones/CAMERA/ID, see docs/tracking.md)" : "";
       const cc = c.counts;
       const entries = cc ? Object.entries(cc.counts) : [];
       fill(counts, entries.map(([node, n]) => row([node, n])));

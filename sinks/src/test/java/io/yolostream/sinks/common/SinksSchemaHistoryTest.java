@@ -22,7 +22,8 @@ class SinksSchemaHistoryTest {
     void everyCurrentSchemaIsReleasedAndReadsEveryReleasedVersion() {
         List<SingleObjectCodec<?>> all = new ArrayList<>(SinksSerdes.codecs());
         all.add(DetectionCodec.codec());
-        assertEquals(List.of("RoutedDetection", "NodeCount", "NodeCounts", "CameraHealth", "Detection"),
+        assertEquals(List.of("RoutedDetection", "NodeCount", "NodeCounts", "CameraHealth", "TrackFrame", "TrackEvent",
+                        "CameraTracks", "ZoneDefinition", "ZoneTracks", "Detection"),
                 all.stream().map(SingleObjectCodec::name).toList());
         for (SingleObjectCodec<?> codec : all) {
             assertEquals(List.of(), codec.historyProblems());

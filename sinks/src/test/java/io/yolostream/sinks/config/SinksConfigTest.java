@@ -22,7 +22,10 @@ class SinksConfigTest {
         assertEquals(Duration.ofSeconds(10), c.grace());
         assertEquals(8083, c.get(SinksConfig.HTTP_PORT));
         assertEquals(List.of("detections.counts", "detections.json", "detections.health", "detections.dlq",
-                "frames.annotated"), c.outputTopics());
+                "frames.annotated", "tracks", "events", "tracks.json", "events.json"), c.outputTopics());
+        assertEquals("zones", c.zonesTopic());
+        assertEquals(3000, c.trackerParams().lostTimeoutMs());
+        assertEquals(Duration.ofSeconds(10), c.trackIdleEnd());
         assertTrue(c.readsFrames(), "watched cameras are annotated by default");
         assertEquals("", c.snapshotDir());
         assertEquals("exactly_once_v2", SinksTopology.streamsProperties(c, 8083, null)
@@ -96,5 +99,26 @@ class SinksConfigTest {
         assertEquals("WordTree 9k.tree (shipped) (9418 nodes), built-in map voc (20 classes)",
                 c.hierarchy().describe());
         assertEquals("detections.animal", c.subscriptions().get(0).topic());
+    }
+
+    @Test
+    void trackingSettingsAndTheZonesFileAreCheckedWithTheRest(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path zones = java.nio.file.Files.writeString(dir.resolve("zones.json"),
+                "[{\"camera\":\"gate\",\"id\":\"in\",\"kind\":\"line\",\"points\":[[0,300],[640,300]]}]");
+        SinksConfig ok = SinksConfig.of("zones", zones.toString(), "track-label-threshold", "0.7",
+                "tracks-json-topic", "", "track-lost-timeout", "5s");
+        assertEquals(1, ok.configZones().size());
+        assertEquals(0.7, ok.trackerParams().labelThreshold());
+        assertEquals(5000, ok.trackerParams().lostTimeoutMs());
+        assertTrue(!ok.outputTopics().contains("tracks.json"), "'' turns the mirror off");
+        java.nio.file.Files.writeString(zones, "[{\"camera\":\"gate\",\"id\":\"in\",\"kind\":\"line\"}]");
+        ConfigException e = assertThrows(ConfigException.class, () -> SinksConfig.of("zones", zones.toString(),
+                "track-label-threshold", "0.5", "events-topic", "detections.counts", "track-idle-end", "soon"));
+        assertTrue(e.getMessage().contains("zones: zones file " + zones + "[0]: points: expected an array"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("track-label-threshold: expected above 0.5"), e.getMessage());
+        assertTrue(e.getMessage().contains("events-topic: expected a topic of its own"), e.getMessage());
+        assertTrue(e.getMessage().contains("track-idle-end: expected a duration"), e.getMessage());
     }
 }

@@ -40,6 +40,9 @@ public final class ServiceFixture {
                 "detections-topic", detections, "topic-prefix", prefix, "counts-topic", prefix + ".counts",
                 "json-topic", prefix + ".json", "health-topic", prefix + ".health", "dlq-topic", prefix + ".dlq",
                 "frames-topic", detections + ".frames", "annotated-topic", prefix + ".annotated",
+                "tracks-topic", prefix + ".tracks", "events-topic", prefix + ".events",
+                "tracks-json-topic", prefix + ".tracks.json", "events-json-topic", prefix + ".events.json",
+                "zones-topic", prefix + ".zones",
                 "application-id", "sinks-it-" + UUID.randomUUID().toString().substring(0, 8), "http-port", "0",
                 "http-host", "127.0.0.1", "advertised-host", "127.0.0.1", "state-dir", tempDir()));
         kv.addAll(List.of(more));
@@ -77,6 +80,24 @@ public final class ServiceFixture {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A request with a body (PUT, DELETE), with these headers (name, value, ...). */
+    public static HttpResponse<String> send(int port, String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DetectionInteropIT {
     private static final Path KCAT = Path.of("/usr/bin/kcat");
     private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
     private static final Path AVSC = Path.of("../detection-schema/src/main/avro/Detection.avsc").toAbsolutePath();
 
     @BeforeAll
@@ -72,6 +73,12 @@ class DetectionInteropIT {
         Path script = Path.of("../../docs/examples/read_detection.py").toAbsolutePath();
         Result decoded = run(List.of(PYTHON.toString(), script.toString(), AVSC.toString()), values.stdoutBytes);
         assertEquals(0, decoded.exit, decoded.stderr);
+        // and the README's own line, verbatim but for the broker and the topic, from the repository root
+        Result readme = run(List.of("bash", "-o", "pipefail", "-c", readmeDecodeLine()
+                .replace("localhost:9092", KAFKA.bootstrapServers())
+                .replace(" -t detections ", " -t " + t.detections() + " ")), null, ROOT);
+        assertEquals(0, readme.exit, readme.stderr);
+        assertEquals(decoded.stdout(), readme.stdout(), "the README's kcat | read_detection.py line");
         List<String> records = decoded.stdout().lines().toList();
         assertEquals(n, records.size(), decoded.stdout());
         String fingerprint = String.format("\"fingerprint\": \"%016x\"", FrameCodec.fingerprint(Detection.getClassSchema()));
@@ -98,8 +105,25 @@ class DetectionInteropIT {
         }
     }
 
+    /** The README's {@code kcat ... | docs/examples/read_detection.py ...} command, continuation lines joined. */
+    private static String readmeDecodeLine() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^kcat [^\\n]*\\\\\\n[^\\n]*read_detection\\.py[^\\n]*$").matcher(readme);
+        assertTrue(m.find(), "the README shows kcat piped into read_detection.py");
+        return m.group().replace("\\\n", " ");
+    }
+
     private static Result run(List<String> command, byte[] stdin) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(command)).start();
+        return run(command, stdin, null);
+    }
+
+    private static Result run(List<String> command, byte[] stdin, Path dir) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        Process p = pb.start();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
         try (OutputStream in = p.getOutputStream()) {

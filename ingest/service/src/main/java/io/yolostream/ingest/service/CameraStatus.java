@@ -20,6 +20,7 @@ public record CameraStatus(CameraSpec spec, CameraStats source, PublishStats pub
         m.put("maxWidth", spec.maxWidth());
         m.put("maxHeight", spec.maxHeight());
         m.put("quality", spec.quality());
+        m.put("transport", spec.transport().value());
         m.put("connected", source.connected());
         m.put("source", source.source().name());
         m.put("sessionId", source.sessionId());

@@ -25,9 +25,10 @@ import java.util.function.BiFunction;
  */
 public final class ControlApi implements AutoCloseable {
     private static final String EXAMPLE = "a JSON object like {\"id\":\"front\",\"url\":\"rtsp://...\",\"fps\":5}";
-    /** Body field → camera field of {@link IngestConfig#camera}; url is a string, the others numbers. */
+    /** Body field → camera field of {@link IngestConfig#camera}; url and transport are strings, others numbers. */
     private static final Map<String, String> FIELDS = Map.of("url", "url", "fps", "fps", "maxWidth", "max-width",
-            "maxHeight", "max-height", "quality", "quality");
+            "maxHeight", "max-height", "quality", "quality", "transport", "transport");
+    private static final List<String> TEXT_FIELDS = List.of("url", "transport");
     private static final List<String> INTEGER_FIELDS = List.of("maxWidth", "maxHeight", "quality");
 
     private final HttpApi http;
@@ -123,9 +124,9 @@ public final class ControlApi implements AutoCloseable {
             }
             if (!FIELDS.containsKey(f)) {
                 throw HttpError.badRequest("field '" + Echo.of(f) + "': expected one of id, "
-                        + String.join(", ", List.of("url", "fps", "maxWidth", "maxHeight", "quality")));
+                        + String.join(", ", List.of("url", "fps", "maxWidth", "maxHeight", "quality", "transport")));
             }
-            fields.put(FIELDS.get(f), f.equals("url") ? text(body, f) : number(body, f));
+            fields.put(FIELDS.get(f), TEXT_FIELDS.contains(f) ? text(body, f) : number(body, f));
         }
         CameraSpec spec;
         try {

@@ -12,6 +12,7 @@ import io.yolostream.ingest.source.CameraSpec;
 import io.yolostream.ingest.source.CameraUrl;
 import io.yolostream.ingest.source.CameraUrlPolicy;
 import io.yolostream.ingest.source.ReconnectPolicy;
+import io.yolostream.ingest.source.RtspTransport;
 import io.yolostream.ingest.source.VideoSource;
 
 import java.time.Duration;
@@ -25,7 +26,8 @@ import java.util.TreeMap;
 /**
  * The ingest service's configuration: every key declared once here. Cameras come from the config file as
  * {@code camera.<id>.url}, {@code camera.<id>.fps}, {@code camera.<id>.max-width}, {@code camera.<id>.max-height},
- * {@code camera.<id>.quality} (the last four default to the {@code default-*} keys); Kafka client overrides as
+ * {@code camera.<id>.quality}, {@code camera.<id>.transport} (all but the url default to the {@code default-*} keys
+ * and {@code rtsp-transport}); Kafka client overrides as
  * {@code kafka.<client property>}.
  */
 public final class IngestConfig {
@@ -43,6 +45,11 @@ public final class IngestConfig {
             "live frames queued per camera while Kafka is slow; beyond it the oldest are dropped and counted");
     public static final ConfigKey<Integer> RTSP_TIMEOUT_MS = ConfigKey.integer("rtsp-timeout-ms", 5000, 100, 600_000,
             "a stalled RTSP read fails after this long (ffmpeg 'timeout'), and the camera reconnects");
+    public static final ConfigKey<String> RTSP_TRANSPORT = new ConfigKey<>("rtsp-transport", String.class,
+            RtspTransport.TCP.value(), "how RTSP cameras carry their media unless the camera says otherwise: tcp"
+            + " (interleaved in the RTSP connection), udp, udp_multicast, http (RTSP tunnelled in HTTP), or auto (tcp,"
+            + " then udp when the server answers 461 Unsupported transport)",
+            v -> RtspTransport.problem(v) == null ? null : "one of " + String.join(", ", RtspTransport.VALUES), false);
     public static final ConfigKey<Integer> BACKOFF_MAX_MS = ConfigKey.integer("reconnect-max-backoff-ms", 30_000, 100,
             3_600_000, "longest wait between reconnect attempts (exponential backoff with jitter, from 0.5 s)");
     public static final ConfigKey<Double> DEFAULT_FPS = ConfigKey.decimal("default-fps", 5, 0, 240,
@@ -74,11 +81,12 @@ public final class IngestConfig {
                     + " cloud metadata at 169.254.169.254)");
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("ingest", List.of(BOOTSTRAP_SERVERS, TOPIC, PARTITIONS,
-            REPLICATION, HTTP_PORT, HTTP_HOST, API_TOKEN, QUEUE_CAPACITY, RTSP_TIMEOUT_MS, BACKOFF_MAX_MS, DEFAULT_FPS,
+            REPLICATION, HTTP_PORT, HTTP_HOST, API_TOKEN, QUEUE_CAPACITY, RTSP_TIMEOUT_MS, RTSP_TRANSPORT, BACKOFF_MAX_MS, DEFAULT_FPS,
             DEFAULT_MAX_WIDTH, DEFAULT_MAX_HEIGHT, DEFAULT_QUALITY, FRAMES_RETENTION_MINUTES, FRAMES_RETENTION_MB,
             CAMERA_SCHEMES, CAMERA_FILE_DIRS, CAMERA_ALLOW_LOCAL_HOSTS), List.of("camera.", "kafka."));
 
-    private static final List<String> CAMERA_FIELDS = List.of("url", "fps", "max-width", "max-height", "quality");
+    private static final List<String> CAMERA_FIELDS = List.of("url", "fps", "max-width", "max-height", "quality",
+            "transport");
 
     private final ResolvedConfig values;
     private final List<CameraSpec> cameras;
@@ -149,8 +157,9 @@ public final class IngestConfig {
                 fields.containsKey("fps") ? Double.parseDouble(fields.get("fps").strip()) : values.get(DEFAULT_FPS),
                 intField(fields, "max-width", values.get(DEFAULT_MAX_WIDTH)),
                 intField(fields, "max-height", values.get(DEFAULT_MAX_HEIGHT)),
-                intField(fields, "quality", values.get(DEFAULT_QUALITY)));
-        policy.check(id, spec.url(), origin);
+                intField(fields, "quality", values.get(DEFAULT_QUALITY)),
+                RtspTransport.parse(fields.getOrDefault("transport", values.get(RTSP_TRANSPORT))));
+        policy.check(id, spec.url(), spec.transport(), origin);
         return spec;
     }
 

@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * @param targetFps frames per second to publish (decoded frames are sampled down to it); 0 = every frame
  * @param maxWidth  resize larger frames down to fit, keeping the aspect ratio; 0 = no limit
  * @param quality   JPEG quality 1..100
+ * @param transport how an RTSP camera's media is carried (ignored for other URLs and files)
  */
-public record CameraSpec(String id, String url, double targetFps, int maxWidth, int maxHeight, int quality) {
+public record CameraSpec(String id, String url, double targetFps, int maxWidth, int maxHeight, int quality,
+                         RtspTransport transport) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public CameraSpec {
@@ -36,11 +38,19 @@ public record CameraSpec(String id, String url, double targetFps, int maxWidth, 
         if (quality < 1 || quality > 100) {
             problems.add("quality: expected 1..100, found " + quality);
         }
+        if (transport == null) {
+            problems.add("transport: expected one of " + String.join(", ", RtspTransport.VALUES) + ", found none");
+        }
         if (!problems.isEmpty()) {
             // an invalid id is shown once, in its problem
             throw new IngestException("camera" + (id != null && ID.matcher(id).matches() ? " " + id : "") + ": "
                     + String.join("; ", problems));
         }
+    }
+
+    /** A camera with RTSP over TCP (the default transport). */
+    public CameraSpec(String id, String url, double targetFps, int maxWidth, int maxHeight, int quality) {
+        this(id, url, targetFps, maxWidth, maxHeight, quality, RtspTransport.TCP);
     }
 
     /** A network stream (or something that is not a file), not a video file. */
@@ -59,6 +69,6 @@ public record CameraSpec(String id, String url, double targetFps, int maxWidth, 
     @Override
     public String toString() {
         return "CameraSpec[id=" + id + ", url=" + maskedUrl() + ", fps=" + targetFps + ", max=" + maxWidth + "x"
-                + maxHeight + ", quality=" + quality + "]";
+                + maxHeight + ", quality=" + quality + ", transport=" + transport + "]";
     }
 }

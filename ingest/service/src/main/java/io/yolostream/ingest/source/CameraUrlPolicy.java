@@ -92,6 +92,14 @@ public record CameraUrlPolicy(Set<String> schemes, List<Path> fileDirs, boolean 
 
     /** The camera's input if the policy accepts it; else an {@link IngestException} saying why and what allows it. */
     public CameraUrl check(String cameraId, String url, Origin origin) {
+        return check(cameraId, url, RtspTransport.TCP, origin);
+    }
+
+    /**
+     * As {@link #check(String, String, Origin)}; an RTSP camera tunnelled in HTTP ({@link RtspTransport#HTTP}) sends
+     * HTTP requests to its host, so it meets the host rule of http cameras.
+     */
+    public CameraUrl check(String cameraId, String url, RtspTransport transport, Origin origin) {
         CameraUrl u;
         try {
             u = CameraUrl.parse(url);
@@ -110,12 +118,14 @@ public record CameraUrlPolicy(Set<String> schemes, List<Path> fileDirs, boolean 
                     + " to allow it, e.g. " + SCHEMES_KEY + "=" + String.join(",", sorted(schemes)) + ","
                     + u.scheme());
         }
-        if (!u.scheme().startsWith("rtsp") && !allowLocalHosts) {
+        boolean httpTunnel = u.scheme().startsWith("rtsp") && transport == RtspTransport.HTTP;
+        if ((!u.scheme().startsWith("rtsp") || httpTunnel) && !allowLocalHosts) {
             String local = localAddress(u.host());
             if (local != null) {
                 throw new IngestException("camera " + cameraId + ": url " + u.url() + ": host " + u.host() + " is "
                         + local + ", where this machine's own services answer; set " + LOCAL_HOSTS_KEY
-                        + "=true to allow " + u.scheme() + " cameras there");
+                        + "=true to allow " + (httpTunnel ? "RTSP cameras tunnelled in HTTP (transport http)"
+                        : u.scheme() + " cameras") + " there");
             }
         }
         return u;

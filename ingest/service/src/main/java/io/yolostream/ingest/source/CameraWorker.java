@@ -117,7 +117,7 @@ public final class CameraWorker implements AutoCloseable {
     /** @param looped the previous session played the file to its end: this one plays it again (logged quietly) */
     private SessionEnd runSession(SampledJpegEncoder encoder, Backoff backoff, boolean looped)
             throws InterruptedException {
-        try (VideoSource source = new VideoSource(spec.url(), options)) {
+        try (VideoSource source = new VideoSource(spec.url(), options, spec.transport())) {
             long connectStart = System.nanoTime();
             try {
                 source.start();
@@ -133,6 +133,7 @@ public final class CameraWorker implements AutoCloseable {
             connection = new Connection(true, sessionId, Instant.now(), source.width(), source.height());
             LOG.atLevel(looped ? Level.DEBUG : Level.INFO).log("camera " + spec.id() + (looped ? " plays again "
                     : " connected to ") + spec.maskedUrl() + " (" + source.width() + "x" + source.height()
+                    + (source.rtspTransport() == null ? "" : ", RTSP over " + source.rtspTransport())
                     + ", session " + sessionId + ")");
             encoder.reset();
             return stream(source, encoder, sessionId, backoff);

@@ -29,6 +29,15 @@ final class FfmpegErrors {
         return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * Whether ffmpeg failed with "Protocol not supported" (EPROTONOSUPPORT): what its RTSP demuxer returns when the
+     * server answered 461 Unsupported transport to every transport it was allowed to ask for.
+     */
+    static boolean isProtocolNotSupported(Throwable e) {
+        Matcher m = CALL_AND_CODE.matcher(String.valueOf(e.getMessage()));
+        return m.find() && text(Integer.parseInt(m.group(2))).equals("Protocol not supported");
+    }
+
     /** A one-line, credential-free description: ffmpeg's own words first, then the failing call and code. */
     static String describe(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

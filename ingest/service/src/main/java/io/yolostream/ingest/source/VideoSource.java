@@ -6,6 +6,8 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
  * One video input (an RTSP/HTTP URL or a file) decoded with JavaCV's {@link FFmpegFrameGrabber}: video frames only,
  * pixels left in the decoder's format until a caller asks for BGR ({@link DecodedFrame#bgr()}).
  *
- * <p>Network inputs use RTSP over TCP, ffmpeg's {@code timeout} option (µs; the only one that bounds a stalled read
+ * <p>RTSP inputs use the camera's {@link RtspTransport} (TCP by default); network inputs use ffmpeg's {@code timeout} option (µs; the only one that bounds a stalled read
  * on ffmpeg 8.0.1: a stall ends the stream after it instead of hanging) and lowered
  * {@code analyzeduration}/{@code probesize} for a fast connect. {@link #start()} uses the grabber's unsynchronized
  * start: JavaCV's {@code start()} holds a JVM-wide lock while connecting, which would let one unreachable camera stall
@@ -51,11 +53,17 @@ public final class VideoSource implements AutoCloseable {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(VideoSource.class);
+
     private final String url;
+    private final CameraUrl input;
     private final boolean network;
+    private final boolean rtsp;
     private final Path file;
     private final Options options;
-    private final FFmpegFrameGrabber grabber;
+    private final RtspTransport transport;
+    private FFmpegFrameGrabber grabber;
+    private String ffmpegTransport;
     private final BgrConverter converter = new BgrConverter();
     private final DecodedFrame current = new DecodedFrame(converter);
     private long frames;
@@ -66,25 +74,42 @@ public final class VideoSource implements AutoCloseable {
      *            gets the input's {@code protocol_whitelist}
      */
     public VideoSource(String url, Options options) {
-        CameraUrl input = CameraUrl.parse(url);
+        this(url, options, RtspTransport.TCP);
+    }
+
+    /** @param transport how an rtsp/rtsps URL carries its media (other inputs ignore it) */
+    public VideoSource(String url, Options options, RtspTransport transport) {
+        this.input = CameraUrl.parse(url);
         this.url = url;
         this.options = options;
+        this.transport = transport;
         this.network = !input.isFile();
+        this.rtsp = input.scheme().equals("rtsp") || input.scheme().equals("rtsps");
         this.file = input.file();
-        this.grabber = new FFmpegFrameGrabber(input.ffmpegInput());
-        grabber.setImageMode(FrameGrabber.ImageMode.RAW);
-        // what ffmpeg may open for this input, nested opens included (HLS segments and keys, RTSP redirects)
-        grabber.setOption("protocol_whitelist", input.protocolWhitelist());
+        this.grabber = newGrabber(transport == RtspTransport.AUTO ? RtspTransport.TCP : transport);
+    }
+
+    private FFmpegFrameGrabber newGrabber(RtspTransport media) {
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(input.ffmpegInput());
+        g.setImageMode(FrameGrabber.ImageMode.RAW);
+        // what ffmpeg may open for this input, nested opens included (HLS segments and keys, RTSP redirects); an
+        // RTSP session tunnelled in HTTP opens http connections too
+        g.setOption("protocol_whitelist", input.protocolWhitelist()
+                + (rtsp && media == RtspTransport.HTTP ? ",http" : ""));
         if (network) {
-            grabber.setOption("rtsp_transport", "tcp");
-            grabber.setOption("allowed_media_types", "video"); // no audio RTP session we would throw away
-            grabber.setOption("timeout", Long.toString(options.timeout().toNanos() / 1000));
-            grabber.setOption("analyzeduration", Long.toString(options.analyzeDuration().toNanos() / 1000));
-            grabber.setOption("probesize", Long.toString(options.probeSizeBytes()));
+            if (rtsp) {
+                ffmpegTransport = media.value();
+                g.setOption("rtsp_transport", ffmpegTransport);
+            }
+            g.setOption("allowed_media_types", "video"); // no audio RTP session we would throw away
+            g.setOption("timeout", Long.toString(options.timeout().toNanos() / 1000));
+            g.setOption("analyzeduration", Long.toString(options.analyzeDuration().toNanos() / 1000));
+            g.setOption("probesize", Long.toString(options.probeSizeBytes()));
         }
         if (options.decoderThreads() > 0) {
-            grabber.setVideoOption("threads", Integer.toString(options.decoderThreads()));
+            g.setVideoOption("threads", Integer.toString(options.decoderThreads()));
         }
+        return g;
     }
 
     /** Opens the input and its video decoder; an {@link IngestException} says which input and what ffmpeg said. */
@@ -99,14 +124,54 @@ public final class VideoSource implements AutoCloseable {
         try {
             grabber.startUnsafe(true);
         } catch (FrameGrabber.Exception | RuntimeException e) {
-            // no cause: JavaCV's message carries the URL with its credentials
-            throw new IngestException("cannot open " + describeInput() + ": expected a video stream, ffmpeg said: "
-                    + FfmpegErrors.describe(e));
+            if (!(rtsp && FfmpegErrors.isProtocolNotSupported(e))) {
+                // no cause: JavaCV's message carries the URL with its credentials
+                throw new IngestException("cannot open " + describeInput() + ": expected a video stream, ffmpeg said: "
+                        + FfmpegErrors.describe(e));
+            }
+            // ffmpeg's word for an RTSP server's "461 Unsupported transport" to every transport it was allowed
+            if (transport != RtspTransport.AUTO) {
+                throw new IngestException("cannot open " + describeInput() + ": the RTSP server refused RTSP over "
+                        + transport.value().toUpperCase(java.util.Locale.ROOT).replace('_', ' ')
+                        + " (461 Unsupported transport; ffmpeg said: " + FfmpegErrors.describe(e) + "). Set the"
+                        + " camera's transport to " + (transport == RtspTransport.UDP ? "tcp" : "udp") + " or auto"
+                        + " (\"transport\" of the camera in the control API, camera.<id>.transport in the config file,"
+                        + " or rtsp-transport / YOLOSTREAM_INGEST_RTSP_TRANSPORT for every camera)");
+            }
+            startWithUdp(e);
         }
         if (!grabber.hasVideo()) {
             throw new IngestException("cannot use " + describeInput() + ": expected a video stream, found only "
                     + (grabber.hasAudio() ? "audio" : "no streams"));
         }
+    }
+
+    /** {@link RtspTransport#AUTO}: TCP was refused with 461, so the same URL again with RTP over UDP. */
+    private void startWithUdp(Exception tcpFailure) {
+        releaseQuietly();
+        grabber = newGrabber(RtspTransport.UDP);
+        LOG.info("{}: the RTSP server refused RTSP over TCP (461 Unsupported transport); trying UDP (transport auto)",
+                describeInput());
+        try {
+            grabber.startUnsafe(true);
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            throw new IngestException("cannot open " + describeInput() + " (transport auto): over TCP ffmpeg said "
+                    + FfmpegErrors.describe(tcpFailure) + " (the server answered 461 Unsupported transport), over"
+                    + " UDP: " + FfmpegErrors.describe(e));
+        }
+    }
+
+    private void releaseQuietly() {
+        try {
+            grabber.releaseUnsafe();
+        } catch (FrameGrabber.Exception e) {
+            LOG.debug("releasing {}: {}", describeInput(), FfmpegErrors.describe(e));
+        }
+    }
+
+    /** The RTSP transport in use (tcp, udp, ...: with auto, the one that worked), null for other inputs. */
+    public String rtspTransport() {
+        return rtsp ? ffmpegTransport : null;
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.yolostream.ingest.service;
 
 import io.yolostream.config.ConfigException;
+import io.yolostream.ingest.IngestException;
 import io.yolostream.ingest.source.CameraSpec;
+import io.yolostream.ingest.source.RtspTransport;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -48,6 +50,27 @@ class IngestConfigTest {
         assertTrue(m.contains("camera front: expected a url"), m);
         assertTrue(m.contains("quality: expected 1..100, found 300"), m);
         assertTrue(m.contains("camera.side.colour"), m);
+    }
+
+    @Test
+    void rtspTransportPerCameraOverTheIngestDefault() {
+        IngestConfig c = IngestConfig.resolve(props("camera.a.url", "rtsp://10.0.0.5/s", "camera.b.url",
+                "rtsp://10.0.0.6/s", "camera.b.transport", "UDP", "rtsp-transport", "auto"), Map.of(), Map.of());
+        assertEquals(RtspTransport.AUTO, c.cameras().get(0).transport());
+        assertEquals(RtspTransport.UDP, c.cameras().get(1).transport());
+        assertEquals(RtspTransport.TCP, IngestConfig.resolve(props("camera.a.url", "rtsp://10.0.0.5/s"), Map.of(),
+                Map.of()).cameras().get(0).transport(), "tcp unless told otherwise");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> IngestConfig.resolve(props(
+                "camera.a.url", "rtsp://10.0.0.5/s", "camera.a.transport", "quic"), Map.of(),
+                Map.of("rtsp-transport", "sctp")));
+        assertTrue(e.getMessage().contains("rtsp-transport expected one of tcp, udp, udp_multicast, http, auto, found"
+                + " 'sctp'"), e.getMessage());
+        IngestConfig ok = IngestConfig.resolve(props(), Map.of(), Map.of());
+        IngestException api = assertThrows(IngestException.class, () -> ok.camera("a",
+                Map.of("url", "rtsp://10.0.0.5/s", "transport", "quic")));
+        assertTrue(api.getMessage().contains("transport: expected one of tcp, udp, udp_multicast, http, auto, found"
+                + " 'quic'"), api.getMessage());
     }
 
     @Test

@@ -73,6 +73,19 @@ class CameraUrlPolicyTest {
     }
 
     @Test
+    void rtspTunnelledInHttpMeetsTheHostRuleOfHttpCameras() {
+        CameraUrlPolicy d = CameraUrlPolicy.defaults();
+        assertEquals("rtsp", d.check("cam", "rtsp://127.0.0.1:8554/s", RtspTransport.UDP, Origin.API).scheme());
+        assertEquals("rtsp", d.check("cam", "rtsp://10.0.0.5/s", RtspTransport.HTTP, Origin.API).scheme());
+        IngestException e = assertThrows(IngestException.class,
+                () -> d.check("cam", "rtsp://127.0.0.1:8082/metrics", RtspTransport.HTTP, Origin.API));
+        assertTrue(e.getMessage().contains("set camera-allow-local-hosts=true to allow RTSP cameras tunnelled in HTTP"
+                + " (transport http) there"), e.getMessage());
+        assertEquals("rtsp", CameraUrlPolicy.of("rtsp", "", true)
+                .check("cam", "rtsp://127.0.0.1:8554/s", RtspTransport.HTTP, Origin.API).scheme());
+    }
+
+    @Test
     void localFilesComeThroughTheApiOnlyFromConfiguredDirectories() throws Exception {
         Path videos = Files.createDirectories(dir.resolve("videos"));
         Path clip = Files.writeString(videos.resolve("clip.mp4"), "x");

@@ -54,6 +54,22 @@ class CameraWorkerIT {
     }
 
     @Test
+    void rtspTunnelledInHttpAndOverUdpStreamFromGstRtspServer() throws Exception {
+        // gst-rtsp-server offers TCP, UDP and the HTTP tunnel: each setting streams from it
+        try (RtspTestServer server = RtspTestServer.file(clip)) {
+            for (RtspTransport transport : List.of(RtspTransport.HTTP, RtspTransport.UDP, RtspTransport.AUTO)) {
+                RecordingFrameSink sink = new RecordingFrameSink();
+                String id = "via-" + transport.value();
+                try (CameraWorker camera = CameraWorker.start(new CameraSpec(id, server.url(), 5, 320, 0, 80,
+                        transport), sink, OPTIONS, FAST_RETRIES)) {
+                    sink.awaitFrames(id, 3, WAIT);
+                    assertNull(camera.snapshot().lastError(), transport + ": " + camera.snapshot().lastError());
+                }
+            }
+        }
+    }
+
+    @Test
     void liveCameraAt25FpsIsSampledTo5() throws Exception {
         RecordingFrameSink sink = new RecordingFrameSink();
         try (RtspTestServer server = RtspTestServer.live(25, 640, 360);

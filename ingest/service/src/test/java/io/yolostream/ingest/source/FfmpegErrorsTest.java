@@ -24,6 +24,16 @@ class FfmpegErrorsTest {
     }
 
     @Test
+    void recognisesTheRtspDemuxersAnswerToA461() {
+        // what ffmpeg returns when the RTSP server answered 461 Unsupported transport to every transport allowed
+        assertTrue(FfmpegErrors.isProtocolNotSupported(new Exception("avformat_open_input() error -93: Could not"
+                + " open input \"rtsp://127.0.0.1:8554/x\".")));
+        assertFalse(FfmpegErrors.isProtocolNotSupported(new Exception("avformat_open_input() error -111: Could not"
+                + " open input \"rtsp://127.0.0.1:8554/x\".")));
+        assertFalse(FfmpegErrors.isProtocolNotSupported(new IllegalStateException((String) null)));
+    }
+
+    @Test
     void knowsInvalidData() {
         assertEquals("Invalid data found when processing input", FfmpegErrors.text(-1094995529));
     }

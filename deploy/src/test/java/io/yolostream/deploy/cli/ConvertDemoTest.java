@@ -4,14 +4,12 @@ import io.yolostream.detector.model.ModelInfo;
 import io.yolostream.detector.onnx.OnnxModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static io.yolostream.deploy.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,27 +22,14 @@ class ConvertDemoTest {
     @TempDir
     Path dir;
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        CommandLine cmd = YolostreamCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
     @Test
     void writesTheSameYoloV2TinyVocModelEveryTime() throws Exception {
         Path first = dir.resolve("a/demo.onnx");
         Path second = dir.resolve("b/demo.onnx");
-        Result a = run("convert", "--demo", "--out", first.toString());
+        CliResult a = run("convert", "--demo", "--out", first.toString());
         assertEquals(0, a.exitCode(), a.err());
         assertTrue(a.out().contains("wrote " + first), a.out());
-        Result b = run("convert", "--demo", "--out", second.toString());
+        CliResult b = run("convert", "--demo", "--out", second.toString());
         assertEquals(0, b.exitCode(), b.err());
 
         byte[] bytes = Files.readAllBytes(first);
@@ -60,7 +45,7 @@ class ConvertDemoTest {
 
     @Test
     void refusesAnotherModelWithIt() {
-        Result r = run("convert", "--demo", "--cfg", "yolov2-voc.cfg", "--out", dir.resolve("x.onnx").toString());
+        CliResult r = run("convert", "--demo", "--cfg", "yolov2-voc.cfg", "--out", dir.resolve("x.onnx").toString());
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("--demo: expected no other model"), r.err());
         assertTrue(r.err().contains("--cfg"), r.err());

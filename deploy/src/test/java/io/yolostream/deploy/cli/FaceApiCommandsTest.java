@@ -4,16 +4,14 @@ import io.yolostream.detector.opencv.OpenCvImages;
 import io.yolostream.detector.preprocess.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
+import static io.yolostream.deploy.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,19 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FaceApiCommandsTest {
     @TempDir
     Path dir;
-
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        CommandLine cmd = YolostreamCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
 
     /** face-api's tensor names and shapes, in its manifest's order. */
     private Path manifest() throws Exception {
@@ -77,7 +62,7 @@ class FaceApiCommandsTest {
     @Test
     void convertsAndRunsWithTheModelsOwnPreprocessing() throws Exception {
         Path onnx = dir.resolve("face.onnx");
-        Result c = run("convert", "--faceapi", manifest().toString(), "--out", onnx.toString());
+        CliResult c = run("convert", "--faceapi", manifest().toString(), "--out", onnx.toString());
         assertEquals(0, c.exitCode(), c.err());
         assertTrue(c.out().contains("preprocess faceapi-pad-bottom-right"), c.out());
 
@@ -85,12 +70,12 @@ class FaceApiCommandsTest {
         new Random(1).nextBytes(px);
         Path img = dir.resolve("img.jpg");
         Files.write(img, OpenCvImages.encodeJpeg(new RgbImage(200, 120, px), 90));
-        Result d = run("detect-image", "--model", onnx.toString(), "--device", "cpu", "--size", "320x256",
+        CliResult d = run("detect-image", "--model", onnx.toString(), "--device", "cpu", "--size", "320x256",
                 img.toString());
         assertEquals(0, d.exitCode(), d.err());
         assertTrue(d.out().contains("200x120 at 320x256"), d.out());
 
-        Result refused = run("detect-image", "--model", onnx.toString(), "--device", "cpu", "--preprocess", "opencv",
+        CliResult refused = run("detect-image", "--model", onnx.toString(), "--device", "cpu", "--preprocess", "opencv",
                 img.toString());
         assertEquals(2, refused.exitCode());
         assertTrue(refused.err().contains("expected preprocess darknet or faceapi"), refused.err());
@@ -98,7 +83,7 @@ class FaceApiCommandsTest {
 
     @Test
     void convertWithoutAModelSaysWhatItExpects() {
-        Result r = run("convert", "--out", dir.resolve("x.onnx").toString());
+        CliResult r = run("convert", "--out", dir.resolve("x.onnx").toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("expected --cfg and --weights (or --faceapi MANIFEST, or --onnx with --int8)"), r.err());
     }

@@ -9,14 +9,12 @@ import io.yolostream.detector.preprocess.RgbImage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static io.yolostream.deploy.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,44 +88,32 @@ class Int8CommandsTest {
         }
     }
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        CommandLine cmd = YolostreamCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return new Result(cmd.execute(args), out.toString(), err.toString());
-    }
-
     @Test
     void convertsToInt8AndComparesWithTheFp32Model() throws Exception {
         Path fp32 = dir.resolve("small.onnx");
         assertEquals(0, run("convert", "--cfg", cfg.toString(), "--weights", weights.toString(), "--out",
                 fp32.toString()).exitCode());
         Path int8 = dir.resolve("small-int8.onnx");
-        Result r = run("convert", "--onnx", fp32.toString(), "--int8", "--calibration", images.toString(),
+        CliResult r = run("convert", "--onnx", fp32.toString(), "--int8", "--calibration", images.toString(),
                 "--calibration-method", "minmax", "--fp32-convs", "last", "--out", int8.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("int8 QDQ, 2 of 3 convolutions int8 (fp32: last), calibrated on 4 images"),
                 r.out());
         // the default measures whether the first convolution should stay fp32 too, and says what it found
-        Result auto = run("convert", "--onnx", fp32.toString(), "--int8", "--calibration", images.toString(),
+        CliResult auto = run("convert", "--onnx", fp32.toString(), "--int8", "--calibration", images.toString(),
                 "--out", dir.resolve("small-auto.onnx").toString());
         assertEquals(0, auto.exitCode(), auto.err());
         assertTrue(auto.out().contains("fp32 convolutions: auto: output error (relative RMS) "), auto.out());
         OnnxModel m = OnnxModel.read(Files.readAllBytes(int8), "int8");
         assertEquals("minmax", m.metadata.get("yolostream.quantization.calibration.method"));
 
-        Result c = run("compare", "--model", fp32.toString(), "--model", int8.toString(), "--thresh", "0.01",
+        CliResult c = run("compare", "--model", fp32.toString(), "--model", int8.toString(), "--thresh", "0.01",
                 "--per-input", images.toString());
         assertEquals(0, c.exitCode(), c.err());
         assertTrue(c.out().contains("4 images: A "), c.out());
         assertTrue(c.out().matches("(?s).*agreement A->B \\d+\\.\\d%, B->A \\d+\\.\\d%.*"), c.out());
 
-        Result same = run("compare", "--model", cfg + "," + weights, "--model", fp32.toString(), "--thresh", "0.01",
+        CliResult same = run("compare", "--model", cfg + "," + weights, "--model", fp32.toString(), "--thresh", "0.01",
                 images.toString());
         assertEquals(0, same.exitCode(), same.err());
         assertTrue(same.out().contains("agreement A->B 100.0%, B->A 100.0%"), same.out());
@@ -135,7 +121,7 @@ class Int8CommandsTest {
 
     @Test
     void int8NeedsCalibrationImages() throws Exception {
-        Result r = run("convert", "--cfg", cfg.toString(), "--weights", weights.toString(), "--int8", "--out",
+        CliResult r = run("convert", "--cfg", cfg.toString(), "--weights", weights.toString(), "--int8", "--out",
                 dir.resolve("x.onnx").toString());
         assertEquals(2, r.exitCode());
         assertEquals("error: --int8: expected --calibration DIR|VIDEO (sample images for the activation ranges),"

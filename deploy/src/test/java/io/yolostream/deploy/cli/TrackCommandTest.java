@@ -14,10 +14,7 @@ import io.yolostream.detector.avro.Timings;
 import io.yolostream.detector.schema.DetectionJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static io.yolostream.deploy.cli.CliResult.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,18 +32,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrackCommandTest {
     @TempDir
     Path dir;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        CommandLine cl = YolostreamCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Result(cl.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void motChallengeInTracksOutAndTheirScores() throws Exception {
@@ -55,17 +41,17 @@ class TrackCommandTest {
         MotFile.write(dets, s.detections());
         MotFile.write(gt, s.gt());
         Path tracks = dir.resolve("out").resolve("tracks.txt");
-        Result r = run("track", "--format", "motchallenge", "--fps", "5", "--frames", "150", "--in", dets.toString(),
+        CliResult r = run("track", "--format", "motchallenge", "--fps", "5", "--frames", "150", "--in", dets.toString(),
                 "--out", tracks.toString());
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("tracked 150 frames"), r.out());
         List<MotRow> rows = MotFile.read(tracks);
         assertTrue(rows.stream().allMatch(x -> x.id().matches("\\d+")), "numeric ids");
         assertEquals(8, rows.stream().map(MotRow::id).distinct().count(), "8 walkers, 8 tracks");
         assertTrue(Files.readAllLines(tracks).get(0).endsWith(",-1,-1,-1"), "frame,id,left,top,width,height,conf,-1,-1,-1");
 
-        Result eval = run("track-eval", "--gt", gt.toString(), "--tracks", tracks.toString());
-        assertEquals(0, eval.code(), eval.err());
+        CliResult eval = run("track-eval", "--gt", gt.toString(), "--tracks", tracks.toString());
+        assertEquals(0, eval.exitCode(), eval.err());
         assertTrue(eval.out().contains("ID sw.     0"), eval.out());
         assertTrue(eval.out().matches("(?s).*IDF1       0\\.9\\d\\d.*"), eval.out());
     }
@@ -93,9 +79,9 @@ class TrackCommandTest {
                 + "\"line\",\"points\":[[0.5,0],[0.5,1]],\"coordinates\":\"normalized\"}]");
         Path out = dir.resolve("tracks.jsonl");
         Path events = dir.resolve("events.jsonl");
-        Result r = run("track", "--format", "jsonl", "--in", in.toString(), "--out", out.toString(), "--zones",
+        CliResult r = run("track", "--format", "jsonl", "--in", in.toString(), "--out", out.toString(), "--zones",
                 zones.toString(), "--events", events.toString());
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("tracks   1 (dog 1)"), r.out());
         List<JsonNode> frames = new ArrayList<>();
         for (String l : Files.readAllLines(out)) {
@@ -118,7 +104,7 @@ class TrackCommandTest {
         // the same file to MOTChallenge: one camera, numeric ids
         Path mot = dir.resolve("tracks.txt");
         assertEquals(0, run("track", "--format", "jsonl", "--in", in.toString(), "--out", mot.toString(),
-                "--out-format", "motchallenge").code());
+                "--out-format", "motchallenge").exitCode());
         Set<String> ids = MotFile.read(mot).stream().map(MotRow::id).collect(Collectors.toSet());
         assertEquals(Set.of("1"), ids);
     }
@@ -126,27 +112,27 @@ class TrackCommandTest {
     @Test
     void badInputIsOneLineSayingWhatWasExpected() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.txt"), "1,-1,10,10,5,5,0.9,-1,-1,-1\n2,-1,10,ten,5,5,0.9\n");
-        Result r = run("track", "--format", "motchallenge", "--fps", "5", "--in", bad.toString(), "--out",
+        CliResult r = run("track", "--format", "motchallenge", "--fps", "5", "--in", bad.toString(), "--out",
                 dir.resolve("o.txt").toString());
-        assertEquals(2, r.code());
+        assertEquals(2, r.exitCode());
         assertEquals("error: " + bad + ":2: expected numbers in 'frame,id,left,top,width,height,conf', found "
                 + "'2,-1,10,ten,5,5,0.9'", r.err().strip());
-        Result noFps = run("track", "--in", bad.toString(), "--out", dir.resolve("o.txt").toString());
+        CliResult noFps = run("track", "--in", bad.toString(), "--out", dir.resolve("o.txt").toString());
         assertTrue(noFps.err().contains("--fps: expected the frame rate"), noFps.err());
-        Result fmt = run("track", "--format", "csv", "--in", bad.toString(), "--out", dir.resolve("o.txt").toString());
+        CliResult fmt = run("track", "--format", "csv", "--in", bad.toString(), "--out", dir.resolve("o.txt").toString());
         assertTrue(fmt.err().contains("--format: expected motchallenge or jsonl, found 'csv'"), fmt.err());
         Path notJson = Files.writeString(dir.resolve("x.jsonl"), "{\"cameraId\":\"a\"}\n");
-        Result j = run("track", "--format", "jsonl", "--in", notJson.toString(), "--out", dir.resolve("o").toString());
+        CliResult j = run("track", "--format", "jsonl", "--in", notJson.toString(), "--out", dir.resolve("o").toString());
         assertTrue(j.err().contains(notJson + ":1: expected a detection record with cameraId, captureTime and "
                 + "objects"), j.err());
-        Result zones = run("track", "--format", "jsonl", "--in", notJson.toString(), "--out",
+        CliResult zones = run("track", "--format", "jsonl", "--in", notJson.toString(), "--out",
                 dir.resolve("o").toString(), "--zones", dir.resolve("none.json").toString());
         assertTrue(zones.err().contains("zones: expected a readable JSON file of zones"), zones.err());
     }
 
     @Test
     void theCommandsAreListed() {
-        Result r = run("--help");
+        CliResult r = run("--help");
         for (String c : List.of("track", "track-eval", "track-compare", "bench-track")) {
             assertTrue(r.out().contains(" " + c + " "), c + " in\n" + r.out());
         }

@@ -1,17 +1,18 @@
 package io.yolostream.deploy.cli;
 
+import io.yolostream.detector.model.ModelException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.ExecutionException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.yolostream.detector.model.ModelException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 class YolostreamCommandTest {
 
@@ -37,22 +38,15 @@ class YolostreamCommandTest {
         }
     }
 
-    private record Result(int exitCode, String out, String err) {}
-
-    private static Result run(String... args) {
+    private static CliResult run(String... args) {
         CommandLine cmd = YolostreamCommand.commandLine();
         cmd.addSubcommand("boom", new Boom());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int code = cmd.execute(args);
-        return new Result(code, out.toString(), err.toString());
+        return CliResult.run(cmd, args);
     }
 
     @Test
     void helpListsSubcommands() {
-        Result r = run("--help");
+        CliResult r = run("--help");
         assertEquals(0, r.exitCode());
         assertTrue(r.out().contains("Usage: yolostream"), r.out());
         assertTrue(r.out().contains("Commands:"), r.out());
@@ -61,7 +55,7 @@ class YolostreamCommandTest {
 
     @Test
     void versionIsTheProjectVersion() {
-        Result r = run("--version");
+        CliResult r = run("--version");
         assertEquals(0, r.exitCode());
         assertTrue(r.out().matches("yolostream \\d+\\.\\d+\\.\\d+.*\\R?"), r.out());
         assertFalse(r.out().contains("${"), "version.properties was not filtered: " + r.out());
@@ -69,7 +63,7 @@ class YolostreamCommandTest {
 
     @Test
     void noCommandIsAUsageError() {
-        Result r = run();
+        CliResult r = run();
         assertEquals(CommandLine.ExitCode.USAGE, r.exitCode());
         assertTrue(r.err().contains("missing COMMAND"), r.err());
         assertTrue(r.err().contains("Usage: yolostream"), r.err());
@@ -77,14 +71,14 @@ class YolostreamCommandTest {
 
     @Test
     void modelErrorIsOneLineWithExitCode2() {
-        Result r = run("boom");
+        CliResult r = run("boom");
         assertEquals(2, r.exitCode());
         assertEquals("error: weights yolo.weights: expected 1000 floats, found 10", r.err().strip());
     }
 
     @Test
     void wrappedModelErrorIsFoundToo() {
-        Result r = run("boom", "--wrapped");
+        CliResult r = run("boom", "--wrapped");
         assertEquals(2, r.exitCode());
         assertEquals("error: weights yolo.weights: expected 1000 floats, found 10", r.err().strip());
     }

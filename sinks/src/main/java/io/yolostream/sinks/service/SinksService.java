@@ -55,6 +55,7 @@ public final class SinksService implements AutoCloseable {
     private final SinksHttp http;
     private final LiveView live;
     private final WebPages web;
+    private final ZoneWriter zoneWriter;
     private volatile KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -67,14 +68,15 @@ public final class SinksService implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             SinksTopics.checkAndCreate(config);
-            ZoneWriter zoneWriter = null;
+            ZoneWriter zones = null;
             if (config.tracking()) {
-                zoneWriter = new ZoneWriter(config.get(SinksConfig.BOOTSTRAP_SERVERS).strip(),
+                zones = new ZoneWriter(config.get(SinksConfig.BOOTSTRAP_SERVERS).strip(),
                         config.kafkaOverrides(), config.zonesTopic());
-                opened.add(zoneWriter);
+                opened.add(zones);
                 // the configured zones are (re)written at every start; the API's changes last until the next one
-                zoneWriter.putAll(config.configZones(), "config");
+                zones.putAll(config.configZones(), "config");
             }
+            zoneWriter = zones;
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.add(registry::close);
             metrics = new SinksMetrics(registry);
@@ -224,6 +226,10 @@ public final class SinksService implements AutoCloseable {
         stopped.countDown();
         closeQuietly(web);
         closeQuietly(http);
+        if (zoneWriter != null) {
+            // after the HTTP server (its zones routes write through it): an open producer would keep reconnecting
+            closeQuietly(zoneWriter);
+        }
         closeQuietly(registry::close);
     }
 

@@ -161,6 +161,10 @@ class TrackingIT {
                     b -> !b.contains("\"yard\"") && b.contains("\"gate\""));
             assertEquals(404, api(s.httpPort(), "DELETE", "/api/zones/cam1/yard", null).statusCode());
         }
+        // closed with the service: a zones producer left open would keep reconnecting to a broker that is gone
+        List<String> zoneProducers = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.contains("yolostream-sinks-zones")).toList();
+        assertEquals(List.of(), zoneProducers, "threads of the zones producer after close");
         List<TrackEvent> all = f.kafka.readAll(f.prefix + ".events").stream()
                 .map(r -> SinksSerdes.trackEvent().deserializer().deserialize("t", r.value())).toList();
         assertFalse(all.stream().map(TrackEvent::getTrackId).collect(Collectors.toSet()).contains("cam1/2"),

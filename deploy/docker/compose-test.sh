@@ -185,7 +185,10 @@ log "every service is healthy (model-init exited 0)"
 # ------------------------------------------------------------------------------------------------ from the host
 # one line: count duplicates gaps first last partition statuses, of the committed detections of $camera
 summary() {
-  kcat -C -b "127.0.0.1:$KAFKA_HOST_PORT" -X broker.address.family=v4 -X isolation.level=read_committed \
+  # kcat -e waits for an end of partition that read_committed reports only when no transaction is open, and a busy
+  # detector nearly always has one (it begins the next while the last commits): kcat prints each committed record as
+  # it reads them, so 20 s bound it with every record committed by then printed
+  timeout 20 kcat -C -b "127.0.0.1:$KAFKA_HOST_PORT" -X broker.address.family=v4 -X isolation.level=read_committed \
     -t detections -o beginning -e -q -f '%S\n%s' 2> "$logdir/kcat.err" | "$python" "$decoder" "$avsc" \
     | "$python" -c '
 import collections, json, sys

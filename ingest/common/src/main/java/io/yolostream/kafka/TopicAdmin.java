@@ -122,6 +122,19 @@ public final class TopicAdmin implements AutoCloseable {
                 return null;
             });
         }
+        // a topic just created may not be in the broker's metadata yet: a Streams global store started now would
+        // find "no partitions available" and stop, so wait (bounded) until every partition has a leader
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        for (String name : created) {
+            while (System.currentTimeMillis() < deadline) {
+                TopicDescription d = describe(name);
+                if (d != null && !d.partitions().isEmpty()
+                        && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    break;
+                }
+                sleep(100);
+            }
+        }
         return created;
     }
 

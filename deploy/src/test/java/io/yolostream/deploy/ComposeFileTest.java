@@ -511,7 +511,9 @@ class ComposeFileTest {
             }
         }
         List<List<String>> stacks = List.of(List.of(), List.of("docker-compose.cpu.yml"),
-                List.of("docker-compose.gpu.yml"), List.of("docker-compose.cpu.yml", "docker-compose.local.yml"));
+                List.of("docker-compose.gpu.yml"), List.of("docker-compose.cpu.yml", "docker-compose.local.yml"),
+                List.of("docker-compose.cpu.yml", "docker-compose.cluster.yml"),
+                List.of("docker-compose.cpu.yml", "docker-compose.local.yml", "docker-compose.cluster.yml"));
         for (List<String> overrides : stacks) {
             List<String> cmd = new ArrayList<>(List.of(compose, "-f", "docker-compose.yml"));
             overrides.forEach(o -> cmd.addAll(List.of("-f", o)));

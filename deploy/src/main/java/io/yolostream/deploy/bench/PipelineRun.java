@@ -42,18 +42,19 @@ public final class PipelineRun {
      * @param coreFramesPerSecond the model core's frames/s at the same size and batch ({@link CoreBench}), 0 = none
      * @param cpuMsPerFrame      CPU time of the whole process (broker, cameras, detector) per frame over the run
      * @param coreCpuMsPerFrame  the model core's CPU time per frame at the same size and batch; NaN = none
+     * @param steady             the steady part of the run ({@link SteadyWindow}); null = too short to have one
      */
     public record Result(String model, String modelId, String resolution, int frames, int ok, int skipped,
                          int errors, int duplicates, double wallSeconds, LatencyStats latency, double meanBatch,
                          Map<String, Double> stageMillis, Map<Integer, Long> batchesBySize, double meanInputSize,
                          double startSeconds, double coreFramesPerSecond, double cpuMsPerFrame,
-                         double coreCpuMsPerFrame) {
+                         double coreCpuMsPerFrame, SteadyWindow steady) {
 
         /** This result with the model core's frames/s and CPU ms per frame at the same size and batch. */
         public Result withCore(double framesPerSecond, double coreCpuMs) {
             return new Result(model, modelId, resolution, frames, ok, skipped, errors, duplicates, wallSeconds,
                     latency, meanBatch, stageMillis, batchesBySize, meanInputSize, startSeconds, framesPerSecond,
-                    cpuMsPerFrame, coreCpuMs);
+                    cpuMsPerFrame, coreCpuMs, steady);
         }
 
         /**
@@ -73,10 +74,16 @@ public final class PipelineRun {
         Result withCpu(double msPerFrame) {
             return new Result(model, modelId, resolution, frames, ok, skipped, errors, duplicates, wallSeconds,
                     latency, meanBatch, stageMillis, batchesBySize, meanInputSize, startSeconds, coreFramesPerSecond,
-                    msPerFrame, coreCpuMsPerFrame);
+                    msPerFrame, coreCpuMsPerFrame, steady);
         }
 
+        /** Frames/s of the steady part of the run (the whole run's when it has none). */
         public double framesPerSecond() {
+            return steady != null && steady.seconds() > 0 ? steady.framesPerSecond() : runFramesPerSecond();
+        }
+
+        /** Frames/s from the first frame published to the last detection visible, start-up and tail included. */
+        public double runFramesPerSecond() {
             return wallSeconds > 0 ? frames / wallSeconds : 0;
         }
 
@@ -141,25 +148,40 @@ public final class PipelineRun {
                      s.framesPerCamera(), s.fps())) {
             double startSeconds = (System.nanoTime() - t0) / 1e9;
             watcher.start();
-            long cpu0 = ProcessCpu.nanos();
+            long[] cpu = {ProcessCpu.nanos(), -1, -1}; // at the start, when the window opens, when it closes
             cams.start();
-            await(s, detector, watcher, cams, progress);
-            long cpu1 = ProcessCpu.nanos();
+            await(s, detector, watcher, cams, progress, cpu);
+            long cpuEnd = ProcessCpu.nanos();
             Map<String, Double> stages = stageMillis(detector.registry());
             Map<Integer, Long> sizes = batchesBySize(detector.registry());
-            return result(s, detector.modelId(), watcher, cams, stages, sizes, startSeconds)
-                    .withCpu(ProcessCpu.msPerFrame(cpu0, cpu1, cams.total()));
+            Result r = result(s, detector.modelId(), watcher, cams, stages, sizes, startSeconds);
+            int total = cams.total();
+            int windowFrames = SteadyWindow.closingIndex(total) - SteadyWindow.openingIndex(total);
+            // CPU over the steady window too (sampled as its edge records arrive), the whole run's otherwise
+            double cpuMs = cpu[1] >= 0 && cpu[2] > cpu[1] && windowFrames > 0
+                    ? ProcessCpu.msPerFrame(cpu[1], cpu[2], windowFrames)
+                    : ProcessCpu.msPerFrame(cpu[0], cpuEnd, total);
+            return r.withCpu(cpuMs);
         }
     }
 
     private static void await(Settings s, DetectService detector, DetectionWatcher watcher, VirtualCameras cams,
-                              Consumer<String> progress) throws InterruptedException {
+                              Consumer<String> progress, long[] cpu) throws InterruptedException {
         int total = cams.total();
+        int opening = SteadyWindow.openingIndex(total);
+        int closing = SteadyWindow.closingIndex(total);
         long lastChange = System.nanoTime();
         long lastReport = System.nanoTime();
         int lastCount = -1;
         while (watcher.count() < total) {
-            Thread.sleep(50);
+            Thread.sleep(20);
+            int seenNow = watcher.count();
+            if (cpu[1] < 0 && seenNow > opening) {
+                cpu[1] = ProcessCpu.nanos();
+            }
+            if (cpu[2] < 0 && seenNow > closing) {
+                cpu[2] = ProcessCpu.nanos();
+            }
             if (cams.error() != null) {
                 throw new IllegalStateException("publishing frames failed: " + cams.error(), cams.error());
             }
@@ -185,6 +207,9 @@ public final class PipelineRun {
                         cams.published(), total, count, total, lastResolution(detector.registry())));
             }
         }
+        if (cpu[2] < 0) {
+            cpu[2] = ProcessCpu.nanos(); // the last records came in one jump
+        }
     }
 
     private static Result result(Settings s, String modelId, DetectionWatcher watcher, VirtualCameras cams,
@@ -202,7 +227,7 @@ public final class PipelineRun {
         String model = s.model().getFileName().toString().replaceFirst("\\.onnx$", "");
         return new Result(model, modelId, s.resolution(), seen.size(), ok, skipped, errors, watcher.duplicates(),
                 wall, LatencyStats.of(lat), meanBatch, stages, sizes, meanSize, startSeconds, 0, Double.NaN,
-                Double.NaN);
+                Double.NaN, SteadyWindow.of(seen.stream().mapToLong(DetectionWatcher.Seen::visibleMillis).toArray()));
     }
 
     private static Map<String, Double> stageMillis(MeterRegistry registry) {

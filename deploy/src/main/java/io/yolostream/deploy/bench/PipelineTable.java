@@ -24,8 +24,8 @@ public final class PipelineTable {
     public static String format(List<PipelineRun.Result> results, double cameraFps, int cores) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT,
-                "%-16s %-10s %6s %8s %8s %8s %8s %8s %6s %5s %8s %10s %8s %6s %6s %9s %9s  %s%n",
-                "model", "resolution", "frames", "frames/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "batch", "size",
+                "%-16s %-10s %6s %8s %7s %8s %8s %8s %8s %6s %5s %8s %10s %8s %6s %6s %9s %9s  %s%n",
+                "model", "resolution", "frames", "frames/s", "run/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "batch", "size",
                 "outside", "infer/wall", "core/s", "ratio", "cpu ms", "cpu ratio", "cams/core", "batches per input size"));
         double worstOutside = 0;
         double worstRatio = Double.NaN;
@@ -34,8 +34,8 @@ public final class PipelineTable {
         int problems = 0;
         for (PipelineRun.Result r : results) {
             sb.append(String.format(Locale.ROOT,
-                    "%-16s %-10s %6d %8.2f %8.0f %8.0f %8.0f %8.0f %6.1f %5.0f %7.1f%% %9.0f%% %8s %6s %6s %9s %9.1f  %s%n",
-                    r.model(), r.resolution(), r.frames(), r.framesPerSecond(), r.latency().p50(), r.latency().p90(),
+                    "%-16s %-10s %6d %8.2f %7.2f %8.0f %8.0f %8.0f %8.0f %6.1f %5.0f %7.1f%% %9.0f%% %8s %6s %6s %9s %9.1f  %s%n",
+                    r.model(), r.resolution(), r.frames(), r.framesPerSecond(), r.runFramesPerSecond(), r.latency().p50(), r.latency().p90(),
                     r.latency().p99(), r.latency().max(), r.meanBatch(), r.meanInputSize(),
                     100 * r.outsideInferenceShare(), 100 * r.inferenceBusyShare(),
                     r.coreFramesPerSecond() > 0 ? String.format(Locale.ROOT, "%.2f", r.coreFramesPerSecond()) : "-",

@@ -31,13 +31,16 @@ import java.util.concurrent.Callable;
                         + "moment of publishing; the detector never skips them (max-age-ms 0), so every frame is "
                         + "measured. Each (model, policy) runs on fresh topics with a fresh detector (model load and "
                         + "warm-up are not timed).",
-                "Columns: size = mean input size of the frames run; outside = JPEG decode + preprocess + region "
+                "Columns: frames/s = the steady state: records between the first 10%% and 90%% of all (by the moment "
+                        + "each became visible), leaving out the start (every camera's backlog at once, a JVM still "
+                        + "compiling) and the tail of part-filled batches; run/s = first frame published to last record "
+                        + "visible; size = mean input size of the frames run; outside = JPEG decode + preprocess + region "
                         + "decode + Kafka transaction as a share of the detector's stage time (goal < 15%%); infer/wall "
                         + "= inference time / wall time (near 100%% = the detector only waits on the network); core/s = "
                         + "the model core alone at the same size and batch (as `bench`: decoded frames, letterbox + "
                         + "inference + region decoding), measured before and after each fixed:N run in this JVM; ratio "
                         + "= frames/s / core/s (goal >= 0.9); cpu ms = CPU time of the whole process (broker, cameras, detector; "
-                        + "JIT compilation excepted) per frame; cpu ratio = the core's CPU ms per frame / the pipeline's, the ratio to expect on "
+                        + "JIT compilation excepted) per frame over the steady state; cpu ratio = the core's CPU ms per frame / the pipeline's, the ratio to expect on "
                         + "cores of its own (steadier than ratio on a shared machine); cams/core = cameras at --fps each that one core carries "
                         + "at the row's frames/s."},
         footer = {"", "Examples:",
@@ -114,11 +117,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "Distinct video frames kept in memory (cameras cycle through them). Default: ${DEFAULT-VALUE}.")
     int clipFrames;
 
-    @Option(names = "--max-width", defaultValue = "0", paramLabel = "PX",
-            description = "Resize frames to fit this width (and --max-height), as ingest does; 0 = as recorded.")
+    @Option(names = "--max-width", defaultValue = "1280", paramLabel = "PX",
+            description = "Resize frames to fit this width (and --max-height), as ingest does (its default-max-width"
+                    + " and default-max-height are 1280x720: a 1080p camera's frames reach the detector as 720p JPEGs);"
+                    + " 0 = as recorded. Default: ${DEFAULT-VALUE}.")
     int maxWidth;
 
-    @Option(names = "--max-height", defaultValue = "0", paramLabel = "PX", description = "See --max-width.")
+    @Option(names = "--max-height", defaultValue = "720", paramLabel = "PX",
+            description = "See --max-width. Default: ${DEFAULT-VALUE}.")
     int maxHeight;
 
     @Option(names = "--quality", defaultValue = "85", paramLabel = "Q", description = "JPEG quality. Default: ${DEFAULT-VALUE}.")

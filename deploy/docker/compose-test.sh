@@ -38,47 +38,16 @@ for arg in "$@"; do
   esac
 done
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-deploy=$(cd "$here/.." && pwd)
-repo=$(cd "$deploy/.." && pwd)
-docker=${DOCKER:-/usr/bin/docker}
-# Compose's builds call `docker` from the PATH: make it this one (another client may lack buildx)
-export PATH="$(dirname "$docker"):$PATH"
-export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
-read -r -a compose_cmd <<< "${DOCKER_COMPOSE:-docker-compose}"
+name=compose-test
 project=yolostream-compose-test
 files=(-f docker-compose.yml -f docker-compose.cpu.yml)
 if ! $public_images; then files+=(-f docker-compose.local.yml); fi
-compose() { (cd "$deploy" && "${compose_cmd[@]}" -p "$project" "${files[@]}" "$@"); }
-python=/usr/bin/python3
+# shellcheck source=compose-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/compose-lib.sh"
 camera=demo
 replicas=2
-logdir=$deploy/target/compose-test
-mkdir -p "$logdir"
-started=$SECONDS
-log() { echo "compose-test: [$((SECONDS - started)) s] $*"; }
-die() {
-  echo "compose-test: FAILED: $*" >&2
-  exit 1
-}
 
-# ------------------------------------------------------------------------------------------------ preflight
-"$docker" info > /dev/null 2>&1 || die "no Docker engine answers ($docker info); start dockerd"
-command -v "${compose_cmd[0]}" > /dev/null || die "${compose_cmd[*]} not found (apt-get install docker-compose)"
-command -v kcat > /dev/null || die "kcat not found (apt-get install kcat)"
-"$python" -c 'import avro' 2> /dev/null || die "$python cannot import avro (apt-get install python3-avro)"
-avsc=$(find "$repo" -path '*/src/main/avro/*' -name Detection.avsc -not -path '*/target/*' | head -1)
-decoder=$repo/docs/examples/read_detection.py # the documented Python reader of the detections topic
-[ -n "$avsc" ] && [ -f "$decoder" ] || die "Detection.avsc or docs/examples/read_detection.py not found under $repo"
-
-port_free() { ! { exec 3<> "/dev/tcp/127.0.0.1/$1"; } 2> /dev/null; }
-pick_port() {
-  if port_free "$1"; then
-    echo "$1"
-  else
-    "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-  fi
-}
+preflight
 KAFKA_HOST_PORT=$(pick_port 29092)
 INGEST_HOST_PORT=$(pick_port 8081)
 SINKS_HOST_PORT=$(pick_port 8083)
@@ -86,51 +55,7 @@ DEMO_CAMERA_HOST_PORT=$(pick_port 8554)
 export KAFKA_HOST_PORT INGEST_HOST_PORT SINKS_HOST_PORT DEMO_CAMERA_HOST_PORT
 log "host ports: kafka $KAFKA_HOST_PORT, ingest $INGEST_HOST_PORT, sinks $SINKS_HOST_PORT, camera $DEMO_CAMERA_HOST_PORT"
 
-lent_ca=()
-done_ok=false
-cleanup() {
-  local rc=$?
-  if ! $done_ok; then
-    compose ps > "$logdir/ps.txt" 2>&1 || true
-    compose logs --no-color > "$logdir/logs.txt" 2>&1 || true
-    echo "compose-test: service logs in $logdir/logs.txt; the last lines:" >&2
-    tail -n 60 "$logdir/logs.txt" >&2 || true
-    if $keep; then
-      echo "compose-test: --keep: the stack is still up (${compose_cmd[*]} -p $project ${files[*]} down -v)" >&2
-    else
-      compose down -v --remove-orphans --timeout 10 > /dev/null 2>&1 || true
-    fi
-  fi
-  if [ ${#lent_ca[@]} -gt 0 ]; then rm -f "${lent_ca[@]}"; fi
-  exit $rc
-}
-trap cleanup EXIT
-
-# ------------------------------------------------------------------------------------------------ images
-compose down -v --remove-orphans --timeout 10 > /dev/null 2>&1 || true # leftovers of an interrupted run
-"$here/secrets.sh"
-if $host_ca && ! ls "$here"/ca-certificates/*.crt "$here"/ca-certificates/*.pem > /dev/null 2>&1; then
-  for f in /usr/local/share/ca-certificates/*.crt; do
-    [ -f "$f" ] || continue
-    cp "$f" "$here/ca-certificates/compose-test-$(basename "$f")"
-    lent_ca+=("$here/ca-certificates/compose-test-$(basename "$f")")
-  done
-  if [ ${#lent_ca[@]} -gt 0 ]; then log "extra CA certificates for the build: ${lent_ca[*]}"; fi
-fi
-if ! $public_images; then
-  log "stand-in base images (local-images.sh)"
-  "$here/local-images.sh" > "$logdir/local-images.log" 2>&1 || {
-    tail -n 40 "$logdir/local-images.log" >&2
-    die "local-images.sh failed (log: $logdir/local-images.log)"
-  }
-fi
-log "building the yolostream image (docker-compose build)"
-build_started=$SECONDS
-compose build > "$logdir/build.log" 2>&1 || {
-  tail -n 60 "$logdir/build.log" >&2
-  die "docker-compose build failed (log: $logdir/build.log)"
-}
-log "built in $((SECONDS - build_started)) s"
+prepare_images
 
 # ------------------------------------------------------------------------------------------------ up
 log "up: kafka, demo-camera, model-init, ingest, sinks, $replicas detectors"
@@ -139,47 +64,7 @@ compose up -d --scale "detector=$replicas" > "$logdir/up.log" 2>&1 || {
   die "docker-compose up failed"
 }
 
-service_containers() { compose ps -a -q "$1" 2> /dev/null; } # -a: Compose v2 leaves exited ones out otherwise
-wait_healthy() {
-  local deadline=$((SECONDS + 420)) pending
-  while true; do
-    pending=()
-    for svc in kafka demo-camera ingest sinks detector; do
-      local ids
-      ids=$(service_containers "$svc")
-      local n
-      n=$(echo "$ids" | grep -c . || true)
-      local want=1
-      if [ "$svc" = detector ]; then want=$replicas; fi
-      if [ "$n" -lt "$want" ]; then
-        pending+=("$svc(${n}/${want} containers)")
-        continue
-      fi
-      for id in $ids; do
-        local state
-        state=$("$docker" inspect -f '{{.State.Status}}/{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")
-        if [ "$state" != running/healthy ]; then pending+=("$svc:$state"); fi
-      done
-    done
-    local init
-    init=$(service_containers model-init)
-    if [ -z "$init" ]; then
-      pending+=("model-init(not created)")
-    else
-      local init_state
-      init_state=$("$docker" inspect -f '{{.State.Status}}/{{.State.ExitCode}}' "$init")
-      case "$init_state" in
-        exited/0) ;;
-        exited/*) die "model-init failed ($init_state): $("$docker" logs --tail 20 "$init" 2>&1)" ;;
-        *) pending+=("model-init:$init_state") ;;
-      esac
-    fi
-    if [ ${#pending[@]} -eq 0 ]; then return 0; fi
-    if [ $SECONDS -ge $deadline ]; then die "not healthy after 420 s: ${pending[*]}"; fi
-    sleep 5
-  done
-}
-wait_healthy
+wait_healthy 420 kafka demo-camera ingest sinks "detector=$replicas"
 log "every service is healthy (model-init exited 0)"
 
 # ------------------------------------------------------------------------------------------------ from the host
@@ -230,24 +115,6 @@ at_least() { [ "$count" -ge "$1" ]; }
 wait_for 180 "kcat (read_committed) sees 50 detections of camera $camera" at_least 50
 log "kcat (read_committed, localhost:$KAFKA_HOST_PORT): $count detections of $camera, sequences $first..$last, $statuses"
 
-http_status() { # http_status URL [TOKEN]
-  local auth=()
-  if [ -n "${2:-}" ]; then auth=(-H "Authorization: Bearer $2"); fi
-  "$python" - "$1" "${2:-}" <<'EOF'
-import sys, urllib.request, urllib.error
-req = urllib.request.Request(sys.argv[1])
-if sys.argv[2]:
-    req.add_header("Authorization", "Bearer " + sys.argv[2])
-try:
-    with urllib.request.urlopen(req, timeout=10) as r:
-        print(r.status)
-except urllib.error.HTTPError as e:
-    print(e.code)
-except OSError as e:
-    print("000")
-EOF
-}
-token_of() { sed -n "s/^$1=\(.\+\)$/\1/p" "$here/$2" | head -1; }
 ingest_token=$(token_of YOLOSTREAM_INGEST_API_TOKEN ingest.secrets.env)
 sinks_token=$(token_of YOLOSTREAM_SINKS_VIEWER_TOKEN sinks.secrets.env)
 [ -n "$ingest_token" ] || die "docker/ingest.secrets.env has no YOLOSTREAM_INGEST_API_TOKEN"
@@ -268,10 +135,7 @@ partition=${partitions%%,*}
 lookup_started=$SECONDS
 owner_ip=""
 for _ in $(seq 1 12); do
-  # (a light JVM for the tool, as the healthcheck's: the container's KAFKA_HEAP_OPTS are the broker's)
-  owner_ip=$(compose exec -T -e KAFKA_HEAP_OPTS=-Xmx64m \
-    -e 'KAFKA_JVM_PERFORMANCE_OPTS=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData' \
-    kafka /opt/kafka/bin/kafka-consumer-groups.sh --bootstrap-server localhost:9092 \
+  owner_ip=$(kafka_tool kafka kafka-consumer-groups.sh --bootstrap-server localhost:9092 \
     --describe --group yolostream-detector 2> /dev/null \
     | awk -v p="$partition" '$2 == "frames" && $3 == p { sub("^/", "", $8); print $8 }' | head -1)
   if [ -n "$owner_ip" ] && [ "$owner_ip" != "-" ]; then break; fi
@@ -305,12 +169,7 @@ log "committed detections of $camera: $count, sequences $first..$last, $dups dup
 [ "$gaps" = 0 ] || die "$gaps sequence(s) of camera $camera between $first and $last have no detection"
 
 # ------------------------------------------------------------------------------------------------ down
-compose logs --no-color > "$logdir/logs.txt" 2>&1 || true
-compose down -v --remove-orphans --timeout 30 > "$logdir/down.log" 2>&1 || die "docker-compose down failed"
-left=$("$docker" ps -aq --filter "label=com.docker.compose.project=$project")
-left+=$("$docker" volume ls -q --filter "label=com.docker.compose.project=$project")
-left+=$("$docker" network ls -q --filter "label=com.docker.compose.project=$project")
-[ -z "$left" ] || die "left after down -v: $left"
+down_checked
 done_ok=true
 log "down -v: no container, volume or network of $project left; $((SECONDS - started)) s in all"
 echo "compose-test: $count detections, $dups duplicates, $gaps gaps, replicas $replicas"

@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The consumer loop: poll → batcher → (worker pool) JPEG decode + letterbox → inference → one transaction per batch
@@ -58,7 +59,10 @@ final class DetectLoop implements Runnable {
     private final ResolutionPolicy policy;
     private final CostModel costs;
     private final Consumer<String, byte[]> consumer;
-    private final Producer<String, byte[]> producer;
+    /** Replaced (on the committer thread) when the broker fenced it; read by the service to close it. */
+    private volatile Producer<String, byte[]> producer;
+    private final Supplier<Producer<String, byte[]>> newProducer;
+    private final long transactionTimeoutNanos;
     private final BatchPreparer preparer;
     private final Batcher<Incoming> batcher;
     private final ArrivalRate rate = new ArrivalRate(5_000);
@@ -77,7 +81,8 @@ final class DetectLoop implements Runnable {
 
     DetectLoop(DetectConfig config, YoloDetector detector, DetectionRecords factory, DetectMetrics metrics,
                ResolutionPolicy policy, CostModel costs, Consumer<String, byte[]> consumer,
-               Producer<String, byte[]> producer, BatchPreparer preparer) {
+               Producer<String, byte[]> producer, Supplier<Producer<String, byte[]>> newProducer,
+               Duration transactionTimeout, BatchPreparer preparer) {
         this.config = config;
         this.detector = detector;
         this.factory = factory;
@@ -86,6 +91,8 @@ final class DetectLoop implements Runnable {
         this.costs = costs;
         this.consumer = consumer;
         this.producer = producer;
+        this.newProducer = newProducer;
+        this.transactionTimeoutNanos = transactionTimeout.toNanos();
         this.preparer = preparer;
         this.batcher = new Batcher<>(config.get(DetectConfig.MAX_BATCH), config.get(DetectConfig.MAX_WAIT_MS));
         this.detectionsTopic = config.get(DetectConfig.DETECTIONS_TOPIC);
@@ -133,6 +140,11 @@ final class DetectLoop implements Runnable {
 
     boolean isRunning() {
         return !stopped;
+    }
+
+    /** The transactional producer in use now (a new one after a fence); the service closes it after the loop. */
+    Producer<String, byte[]> producer() {
+        return producer;
     }
 
     Throwable failure() {
@@ -268,27 +280,59 @@ final class DetectLoop implements Runnable {
         }
     }
 
-    /** Runs on the committer thread; true when committed, false when aborted (the loop then reads again). */
+    /**
+     * Runs on the committer thread; true when committed, false when aborted (the loop then reads again). A producer
+     * left unusable (fenced because its transaction outlived the transaction timeout while this process was paused
+     * or cut off from Kafka, or in a fatal state after a failed abort) is replaced by a new one with the same
+     * transactional id, whose {@code initTransactions} aborts whatever the old one left open: the service rejoins
+     * instead of stopping. A fence that comes sooner than the timeout means another live instance uses the id.
+     */
     private boolean commit(BatchOutput out, ConsumerGroupMetadata group) {
         long t0 = System.nanoTime();
+        Producer<String, byte[]> p = producer;
         try {
-            producer.beginTransaction();
+            p.beginTransaction();
             for (BatchOutput.Out o : out.records) {
-                producer.send(o.record());
+                p.send(o.record());
             }
-            producer.sendOffsetsToTransaction(out.offsets, group);
-            producer.commitTransaction();
+            p.sendOffsetsToTransaction(out.offsets, group);
+            p.commitTransaction();
         } catch (ProducerFencedException e) {
-            throw new DetectException("transactional id " + config.transactionalId() + ": expected to own it, found"
-                    + " another detector using it (give each instance its own instance-id); stopping", e);
-        } catch (OutOfOrderSequenceException | AuthorizationException e) {
+            long openNanos = System.nanoTime() - t0;
+            if (openNanos < transactionTimeoutNanos) {
+                throw new DetectException("transactional id " + config.transactionalId() + ": expected to own it,"
+                        + " found another detector using it (give each instance its own instance-id); stopping", e);
+            }
+            LOG.warn("transaction open for {} s, past the transaction timeout ({} s): this process was paused or cut"
+                    + " off from Kafka, and the broker aborted the transaction and fenced its producer ({}); its"
+                    + " frames are read again from the committed offsets, with a new producer",
+                    seconds(openNanos), seconds(transactionTimeoutNanos), e.getMessage());
+            metrics.error("fenced");
+            metrics.aborted();
+            replaceProducer(p);
+            return false;
+        } catch (AuthorizationException e) {
             throw new DetectException("producer failed fatally: " + e, e);
+        } catch (OutOfOrderSequenceException | IllegalStateException e) {
+            // fatal for this producer, not for the service: nothing of the transaction is committed
+            LOG.warn("transactional producer unusable ({}); reading again from the committed offsets with a new"
+                    + " producer", e.toString());
+            metrics.error("transaction");
+            metrics.aborted();
+            replaceProducer(p);
+            return false;
         } catch (KafkaException e) {
             LOG.warn("transaction failed, aborting and reading again from the committed"
                     + " offsets: " + e);
             metrics.error("transaction");
             metrics.aborted();
-            producer.abortTransaction();
+            try {
+                p.abortTransaction();
+            } catch (KafkaException | IllegalStateException abortFailed) {
+                LOG.warn("aborting failed too ({}); a new producer aborts what this one left open",
+                        abortFailed.toString());
+                replaceProducer(p);
+            }
             return false;
         }
         metrics.transactionNanos(System.nanoTime() - t0);
@@ -300,6 +344,51 @@ final class DetectLoop implements Runnable {
             }
         }
         return true;
+    }
+
+    /**
+     * Closes {@code old} and opens a new producer with the same transactional id, retrying (backing off up to 10 s)
+     * while Kafka cannot be reached; only an authorization failure or a stop request ends the retries.
+     */
+    private void replaceProducer(Producer<String, byte[]> old) {
+        try {
+            old.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.debug("closing the old producer: " + e);
+        }
+        long backoffMs = 500;
+        while (true) {
+            Producer<String, byte[]> p = null;
+            try {
+                p = newProducer.get();
+                p.initTransactions();
+                producer = p;
+                metrics.producerRestarted();
+                LOG.info("new transactional producer for {} ready", config.transactionalId());
+                return;
+            } catch (KafkaException e) {
+                if (p != null) {
+                    p.close(Duration.ZERO);
+                }
+                if (e instanceof AuthorizationException || !running) {
+                    throw new DetectException("transactional producer " + config.transactionalId() + ": expected a"
+                            + " new one to start, found: " + e, e);
+                }
+                LOG.warn("a new transactional producer for {} failed to start ({}); again in {} ms",
+                        config.transactionalId(), e.toString(), backoffMs);
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new DetectException("interrupted while starting a new producer", ie);
+                }
+                backoffMs = Math.min(10_000, backoffMs * 2);
+            }
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
     /** Drops every polled-but-uncommitted record; returns the first dropped offset per partition. */

@@ -28,6 +28,7 @@ public final class DetectMetrics {
     private final Timer decode;
     private final Timer transaction;
     private final Counter aborts;
+    private final Counter producerRestarts;
     private final ConcurrentHashMap<String, Counter> frames = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Counter> batchesBySize = new ConcurrentHashMap<>();
@@ -49,6 +50,10 @@ public final class DetectMetrics {
         transaction = timer("transaction", "send + commit of a batch's transaction");
         aborts = Counter.builder("yolostream.detector.transaction.aborts")
                 .description("transactions aborted (the frames are read again)").register(registry);
+        producerRestarts = Counter.builder("yolostream.detector.producer.restarts")
+                .description("transactional producers replaced after the broker fenced one (a transaction outlived"
+                        + " the transaction timeout: the process was paused or cut off from Kafka)")
+                .register(registry);
     }
 
     private Timer timer(String name, String doc) {
@@ -77,6 +82,15 @@ public final class DetectMetrics {
 
     public void aborted() {
         aborts.increment();
+    }
+
+    public void producerRestarted() {
+        producerRestarts.increment();
+    }
+
+    /** Producers replaced so far (for tests). */
+    public double producerRestarts() {
+        return producerRestarts.count();
     }
 
     /** One frame record written, by camera and status. */

@@ -49,7 +49,6 @@ public final class DetectService implements AutoCloseable {
     private final DetectMetrics metrics;
     private final DetectHttp http;
     private final BatchPreparer preparer;
-    private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final DetectLoop loop;
     private final Thread thread;
@@ -80,7 +79,7 @@ public final class DetectService implements AutoCloseable {
             preparer = new BatchPreparer(detector.preprocessor(), config.workers(), config.get(DetectConfig.MAX_AGE_MS),
                     config.get(DetectConfig.REDUCED_DECODE));
             opened.add(preparer);
-            producer = KafkaSetup.producer(config);
+            KafkaProducer<String, byte[]> producer = KafkaSetup.producer(config);
             opened.add(producer);
             try {
                 producer.initTransactions();
@@ -92,7 +91,7 @@ public final class DetectService implements AutoCloseable {
             consumer = KafkaSetup.consumer(config);
             opened.add(consumer);
             loop = new DetectLoop(config, detector, new DetectionRecords(modelId), metrics, policy, costs, consumer,
-                    producer, preparer);
+                    producer, () -> KafkaSetup.producer(config), KafkaSetup.transactionTimeout(config), preparer);
             http = new DetectHttp(config.get(DetectConfig.HTTP_HOST), config.get(DetectConfig.HTTP_PORT), registry,
                     this::health);
             opened.add(http);
@@ -229,7 +228,7 @@ public final class DetectService implements AutoCloseable {
         }
         closeQuietly(http);
         closeQuietly(consumer);
-        closeQuietly(producer);
+        closeQuietly(loop.producer()); // a new one when the broker fenced the first
         closeQuietly(preparer);
         closeQuietly(registry::close);
         closeQuietly(detector);

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,12 @@ final class KafkaSetup {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return new KafkaConsumer<>(p);
+    }
+
+    /** The producer's transaction.timeout.ms: a {@code kafka.} override or the client's default (60 s). */
+    static Duration transactionTimeout(DetectConfig c) {
+        Object v = c.kafkaOverrides().get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        return Duration.ofMillis(v == null ? 60_000 : Long.parseLong(v.toString().strip()));
     }
 
     static KafkaProducer<String, byte[]> producer(DetectConfig c) {

@@ -24,8 +24,8 @@
 #    After each: the replay's frame records written by the fault's end each have exactly one committed detection
 #    (read_committed, judged by (camera, sequence) and by (frame partition, frame offset)); the live camera's
 #    detections have no duplicate, every frame record of it that the detectors have read has its detection, and the
-#    sequences missing from `frames` are exactly the sends ingest counted as failed (frames dropped from a full queue
-#    are counted as dropped and never numbered); every service is healthy again without a restart (RestartCount and
+#    sequences missing from `frames` are among the sends ingest counted as failed (frames dropped from a full queue
+#    are counted as dropped and never numbered; a failed send may still have been written); every service is healthy again without a restart (RestartCount and
 #    StartedAt of each container unchanged, the killed broker's start aside). At the end every replay, ended, is
 #    checked whole: sequences 0..N-1 in `frames`, N as its end-of-stream record says, each with exactly one
 #    committed detection.
@@ -75,6 +75,7 @@ network_hold=55 # > the session timeout
 # past its fault, the others from the end of the fault before theirs to past their own. A replay that would end
 # before its fault does (a slow start) gets a second one: the fault's frames are those of both.
 first_clip_seconds=240
+zombie_clip_seconds=180 # started when the broker is back: through its health, the ISR wait and the freeze
 clip_seconds=120
 replay_fps=1
 
@@ -129,8 +130,10 @@ EOF
   chmod a+r "$clip"
 }
 make_clip "$first_clip_seconds"
+make_clip "$zombie_clip_seconds"
 make_clip "$clip_seconds"
-log "replay clips: $first_clip_seconds s and $clip_seconds s (320x240), $replay_fps frame/s sampled"
+log "replay clips: $first_clip_seconds s, $zombie_clip_seconds s and $clip_seconds s (320x240), $replay_fps frame/s" \
+  "sampled"
 
 prepare_images
 
@@ -293,7 +296,8 @@ check_live() {
   [ "${acc[detections]}" -gt 0 ] || fail "live $live: no detection at all"
   [ "$live_lost" = 0 ] || fail "live $live: $live_lost frame record(s) read by the detectors without a detection"
   [ "$live_dup" = 0 ] || fail "live $live: $live_dup duplicate(s)"
-  [ "${acc[seqgaps]}" = "${acc[failed]}" ] ||
+  # (a send reported failed may still have been written: then it is in frames, with its detection)
+  [ "${acc[seqgaps]}" -le "${acc[failed]}" ] ||
     fail "live $live: ${acc[seqgaps]} sequence(s) missing from frames, ingest counted ${acc[failed]} failed send(s)"
 }
 
@@ -426,6 +430,7 @@ sleep "$broker_hold" # the fault itself: the broker stays down while frames flow
 "$docker" start "$broker" > /dev/null
 back=$SECONDS
 log "broker kill: $broker_svc started again after $broker_hold s"
+start_replay replay-zombie "$zombie_clip_seconds" # its JVM starts while the broker catches up
 settle "$replay" # while the restarted broker catches up
 deadline=$((back + 240))
 until [ "$(under_replicated)" = 0 ]; do
@@ -434,7 +439,6 @@ until [ "$(under_replicated)" = 0 ]; do
 done
 broker_recovered=$((SECONDS - back))
 log "broker kill: every partition has its three replicas in sync again $broker_recovered s after the restart"
-start_replay replay-zombie "$clip_seconds" # its JVM starts while the killed broker turns healthy
 recovered_services "$baseline" "$broker"
 baseline=$(snapshot)
 

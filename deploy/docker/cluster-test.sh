@@ -374,15 +374,22 @@ late_transaction() {
   fi
 }
 
-# hold_and_watch SECONDS SURVIVOR SINCE PARTITION: the fault lasts SECONDS; meanwhile, sets taken to when SURVIVOR
-# was assigned frames-PARTITION (seconds after the injection), empty when it was not
+# hold_and_watch SECONDS SURVIVOR SINCE PARTITION: the fault lasts SECONDS, and longer until SURVIVOR has been
+# assigned frames-PARTITION (a group coordinator that moved during the fault, e.g. leaders going back to a restarted
+# broker, starts the session timeout over), at most max_hold s. Sets taken (seconds after the injection, empty when
+# not seen) and held.
+max_hold=150
 hold_and_watch() {
   local end=$((SECONDS + $1)) t0=$SECONDS
   taken=""
-  while [ $SECONDS -lt $end ]; do
-    if [ -z "$taken" ] && assigned_since "$2" "$3" "$4"; then taken=$((SECONDS - t0)); fi
+  while [ $SECONDS -lt $end ] || { [ -z "$taken" ] && [ $((SECONDS - t0)) -lt $max_hold ]; }; do
+    if [ -z "$taken" ] && assigned_since "$2" "$3" "$4"; then
+      taken=$((SECONDS - t0))
+      if [ $SECONDS -ge $end ]; then end=$((SECONDS + 5)); fi # then 5 s more: the zombie misses the new generation
+    fi
     sleep 2
   done
+  held=$((SECONDS - t0))
 }
 
 # ------------------------------------------------------------------------------------------------ up
@@ -455,12 +462,12 @@ since=$(date +%s)
 "$docker" pause "$zombie" > /dev/null
 log "zombie: froze detector ${zombie:0:12} (docker pause) for $zombie_hold s"
 hold_and_watch "$zombie_hold" "$survivor" "$since" "$p"
-zombie_taken=$taken
+zombie_taken=$taken zombie_held=$held
 "$docker" unpause "$zombie" > /dev/null
 back=$SECONDS
 resumed=$(date +%s)
 replay_running "$replay" || log "zombie: (the replay ended before the thaw)"
-log "zombie: thawed after $zombie_hold s; the other replica ${survivor:0:12} took frames partition $p over" \
+log "zombie: thawed after $held s; the other replica ${survivor:0:12} took frames partition $p over" \
   "${taken:+after $taken s}$([ -n "$taken" ] || echo ": not seen")"
 [ -n "$taken" ] || fail "zombie: the group did not move frames partition $p to the other replica during the freeze"
 start_replay replay-partition "$clip_seconds"
@@ -494,12 +501,12 @@ since=$(date +%s)
 "$docker" network disconnect "$network" "$cut"
 log "partition: disconnected detector ${cut:0:12} from $network for $network_hold s"
 hold_and_watch "$network_hold" "$survivor" "$since" "$p"
-part_taken=$taken
+part_taken=$taken part_held=$held
 "$docker" network connect "${alias_flags[@]}" "$network" "$cut"
 back=$SECONDS
 resumed=$(date +%s)
 replay_running "$replay" || log "partition: (the replay ended before the reconnect)"
-log "partition: reconnected after $network_hold s; the other replica took frames partition $p over" \
+log "partition: reconnected after $held s; the other replica took frames partition $p over" \
   "${taken:+after $taken s}$([ -n "$taken" ] || echo ": not seen")"
 [ -n "$taken" ] || fail "partition: the group did not move frames partition $p to the other replica"
 deadline=$((SECONDS + 180))
@@ -537,10 +544,10 @@ row "broker kill: SIGKILL of $broker_svc (leader of frames $leads_frames, detect
   "$broker_at s" "$broker_hold s" "$broker_recovered s" "${replays_of[broker]}: $broker_frames" "$broker_lost" "$broker_dup" \
   "recovered = all partitions back in sync"
 row "zombie: docker pause of the detector owning frames $zombie_p" "$zombie_at s" \
-  "$zombie_hold s" "$zombie_recovered s" "${replays_of[zombie]}: $zombie_frames" "$zombie_lost" "$zombie_dup" \
+  "$zombie_held s" "$zombie_recovered s" "${replays_of[zombie]}: $zombie_frames" "$zombie_lost" "$zombie_dup" \
   "taken over after ${zombie_taken:-?} s; recovered = rejoined; late transaction: $zombie_late"
 row "partition: network disconnect of the detector owning frames $part_p" "$part_at s" \
-  "$network_hold s" "$part_recovered s" "${replays_of[partition]}: $part_frames" "$part_lost" "$part_dup" \
+  "$part_held s" "$part_recovered s" "${replays_of[partition]}: $part_frames" "$part_lost" "$part_dup" \
   "taken over after ${part_taken:-?} s; recovered = rejoined; late transaction: $part_late"
 row "live camera $live, through all three" "-" "-" "-" "$live: $live_frames" "$live_lost" "$live_dup" \
   "ingest counted $live_counted"

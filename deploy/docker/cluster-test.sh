@@ -24,8 +24,8 @@
 #    After each: the replay's frame records written by the fault's end each have exactly one committed detection
 #    (read_committed, judged by (camera, sequence) and by (frame partition, frame offset)); the live camera's
 #    detections have no duplicate, every frame record of it that the detectors have read has its detection, and the
-#    sequences missing from `frames` are exactly the sends ingest counted as failed (frames dropped from a full queue
-#    are counted as dropped and never numbered); every service is healthy again without a restart (RestartCount and
+#    sequences missing from `frames` are among the sends ingest counted as failed (frames dropped from a full queue
+#    are counted as dropped and never numbered; a failed send may still have been written); every service is healthy again without a restart (RestartCount and
 #    StartedAt of each container unchanged, the killed broker's start aside). At the end every replay, ended, is
 #    checked whole: sequences 0..N-1 in `frames`, N as its end-of-stream record says, each with exactly one
 #    committed detection.
@@ -75,6 +75,7 @@ network_hold=55 # > the session timeout
 # past its fault, the others from the end of the fault before theirs to past their own. A replay that would end
 # before its fault does (a slow start) gets a second one: the fault's frames are those of both.
 first_clip_seconds=240
+zombie_clip_seconds=180 # started when the broker is back: through its health, the ISR wait and the freeze
 clip_seconds=120
 replay_fps=1
 
@@ -129,8 +130,10 @@ EOF
   chmod a+r "$clip"
 }
 make_clip "$first_clip_seconds"
+make_clip "$zombie_clip_seconds"
 make_clip "$clip_seconds"
-log "replay clips: $first_clip_seconds s and $clip_seconds s (320x240), $replay_fps frame/s sampled"
+log "replay clips: $first_clip_seconds s, $zombie_clip_seconds s and $clip_seconds s (320x240), $replay_fps frame/s" \
+  "sampled"
 
 prepare_images
 
@@ -293,7 +296,8 @@ check_live() {
   [ "${acc[detections]}" -gt 0 ] || fail "live $live: no detection at all"
   [ "$live_lost" = 0 ] || fail "live $live: $live_lost frame record(s) read by the detectors without a detection"
   [ "$live_dup" = 0 ] || fail "live $live: $live_dup duplicate(s)"
-  [ "${acc[seqgaps]}" = "${acc[failed]}" ] ||
+  # (a send reported failed may still have been written: then it is in frames, with its detection)
+  [ "${acc[seqgaps]}" -le "${acc[failed]}" ] ||
     fail "live $live: ${acc[seqgaps]} sequence(s) missing from frames, ingest counted ${acc[failed]} failed send(s)"
 }
 
@@ -370,15 +374,22 @@ late_transaction() {
   fi
 }
 
-# hold_and_watch SECONDS SURVIVOR SINCE PARTITION: the fault lasts SECONDS; meanwhile, sets taken to when SURVIVOR
-# was assigned frames-PARTITION (seconds after the injection), empty when it was not
+# hold_and_watch SECONDS SURVIVOR SINCE PARTITION: the fault lasts SECONDS, and longer until SURVIVOR has been
+# assigned frames-PARTITION (a group coordinator that moved during the fault, e.g. leaders going back to a restarted
+# broker, starts the session timeout over), at most max_hold s. Sets taken (seconds after the injection, empty when
+# not seen) and held.
+max_hold=150
 hold_and_watch() {
   local end=$((SECONDS + $1)) t0=$SECONDS
   taken=""
-  while [ $SECONDS -lt $end ]; do
-    if [ -z "$taken" ] && assigned_since "$2" "$3" "$4"; then taken=$((SECONDS - t0)); fi
+  while [ $SECONDS -lt $end ] || { [ -z "$taken" ] && [ $((SECONDS - t0)) -lt $max_hold ]; }; do
+    if [ -z "$taken" ] && assigned_since "$2" "$3" "$4"; then
+      taken=$((SECONDS - t0))
+      if [ $SECONDS -ge $end ]; then end=$((SECONDS + 5)); fi # then 5 s more: the zombie misses the new generation
+    fi
     sleep 2
   done
+  held=$((SECONDS - t0))
 }
 
 # ------------------------------------------------------------------------------------------------ up
@@ -426,6 +437,7 @@ sleep "$broker_hold" # the fault itself: the broker stays down while frames flow
 "$docker" start "$broker" > /dev/null
 back=$SECONDS
 log "broker kill: $broker_svc started again after $broker_hold s"
+start_replay replay-zombie "$zombie_clip_seconds" # its JVM starts while the broker catches up
 settle "$replay" # while the restarted broker catches up
 deadline=$((back + 240))
 until [ "$(under_replicated)" = 0 ]; do
@@ -434,7 +446,6 @@ until [ "$(under_replicated)" = 0 ]; do
 done
 broker_recovered=$((SECONDS - back))
 log "broker kill: every partition has its three replicas in sync again $broker_recovered s after the restart"
-start_replay replay-zombie "$clip_seconds" # its JVM starts while the killed broker turns healthy
 recovered_services "$baseline" "$broker"
 baseline=$(snapshot)
 
@@ -451,12 +462,12 @@ since=$(date +%s)
 "$docker" pause "$zombie" > /dev/null
 log "zombie: froze detector ${zombie:0:12} (docker pause) for $zombie_hold s"
 hold_and_watch "$zombie_hold" "$survivor" "$since" "$p"
-zombie_taken=$taken
+zombie_taken=$taken zombie_held=$held
 "$docker" unpause "$zombie" > /dev/null
 back=$SECONDS
 resumed=$(date +%s)
 replay_running "$replay" || log "zombie: (the replay ended before the thaw)"
-log "zombie: thawed after $zombie_hold s; the other replica ${survivor:0:12} took frames partition $p over" \
+log "zombie: thawed after $held s; the other replica ${survivor:0:12} took frames partition $p over" \
   "${taken:+after $taken s}$([ -n "$taken" ] || echo ": not seen")"
 [ -n "$taken" ] || fail "zombie: the group did not move frames partition $p to the other replica during the freeze"
 start_replay replay-partition "$clip_seconds"
@@ -490,12 +501,12 @@ since=$(date +%s)
 "$docker" network disconnect "$network" "$cut"
 log "partition: disconnected detector ${cut:0:12} from $network for $network_hold s"
 hold_and_watch "$network_hold" "$survivor" "$since" "$p"
-part_taken=$taken
+part_taken=$taken part_held=$held
 "$docker" network connect "${alias_flags[@]}" "$network" "$cut"
 back=$SECONDS
 resumed=$(date +%s)
 replay_running "$replay" || log "partition: (the replay ended before the reconnect)"
-log "partition: reconnected after $network_hold s; the other replica took frames partition $p over" \
+log "partition: reconnected after $held s; the other replica took frames partition $p over" \
   "${taken:+after $taken s}$([ -n "$taken" ] || echo ": not seen")"
 [ -n "$taken" ] || fail "partition: the group did not move frames partition $p to the other replica"
 deadline=$((SECONDS + 180))
@@ -533,10 +544,10 @@ row "broker kill: SIGKILL of $broker_svc (leader of frames $leads_frames, detect
   "$broker_at s" "$broker_hold s" "$broker_recovered s" "${replays_of[broker]}: $broker_frames" "$broker_lost" "$broker_dup" \
   "recovered = all partitions back in sync"
 row "zombie: docker pause of the detector owning frames $zombie_p" "$zombie_at s" \
-  "$zombie_hold s" "$zombie_recovered s" "${replays_of[zombie]}: $zombie_frames" "$zombie_lost" "$zombie_dup" \
+  "$zombie_held s" "$zombie_recovered s" "${replays_of[zombie]}: $zombie_frames" "$zombie_lost" "$zombie_dup" \
   "taken over after ${zombie_taken:-?} s; recovered = rejoined; late transaction: $zombie_late"
 row "partition: network disconnect of the detector owning frames $part_p" "$part_at s" \
-  "$network_hold s" "$part_recovered s" "${replays_of[partition]}: $part_frames" "$part_lost" "$part_dup" \
+  "$part_held s" "$part_recovered s" "${replays_of[partition]}: $part_frames" "$part_lost" "$part_dup" \
   "taken over after ${part_taken:-?} s; recovered = rejoined; late transaction: $part_late"
 row "live camera $live, through all three" "-" "-" "-" "$live: $live_frames" "$live_lost" "$live_dup" \
   "ingest counted $live_counted"

@@ -34,13 +34,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code yolostream-ingest.<topic>.<camera>}); {@code initTransactions()} fences any older producer with that id.
  * Sequence numbers are then reserved in blocks, each block a committed transaction writing the block's end to the
  * compacted claims topic ({@code <topic>.publishers}, key = camera id). A publisher numbers frames only inside a
- * block it committed, and renews its block every {@code renewEvery} (or when it is used up): a fenced publisher's
- * renewal fails ({@link ProducerFencedException}), and it stops publishing that camera. The new publisher starts
- * after the last block anyone reserved, so the two never share a (camera, sequence) pair, even during the seconds
- * before the old one notices.
+ * block it committed, and renews its claim every {@code renewEvery} (committing the same end again) or, when the
+ * block is nearly used up, reserves the next block: a fenced publisher's renewal fails
+ * ({@link ProducerFencedException}), and it stops publishing that camera. A new publisher starts after the last block
+ * anyone reserved, so the two never share a (camera, sequence) pair, even during the seconds before the old one
+ * notices. A publisher that claims a camera again itself (its renewal failed: a broker away, a timeout) and finds its
+ * own reservation the last one continues its own numbering instead: nobody else numbered in between, and a jump of a
+ * block would read as thousands of missing frames.
  *
  * <p>Closing releases each claim at the next unused number, so a clean restart continues without a gap; a crash
- * leaves a gap of at most one block. Not thread-safe: the publisher's recovery thread is the only caller.
+ * leaves a gap of at most a block and a quarter. Not thread-safe: the publisher's recovery thread is the only caller.
  */
 final class CameraClaims implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CameraClaims.class);
@@ -50,6 +53,10 @@ final class CameraClaims implements AutoCloseable {
 
     /** A reserved range of sequence numbers [start, end). */
     record Block(long start, long end) {
+    }
+
+    /** The last reservation of a camera: its end, and the publisher that made it (null when unknown). */
+    record Reservation(long end, String publisher) {
     }
 
     /** This publisher's claim on a camera was taken over by another publisher. */
@@ -105,17 +112,27 @@ final class CameraClaims implements AutoCloseable {
             throw e;
         }
         producers.put(cameraId, p);
-        long reserved = lastReserved(cameraId);
-        long start = Math.max(atLeast, reserved);
+        Reservation last = lastReservation(cameraId);
+        boolean own = identity.equals(last.publisher());
+        long start = own ? atLeast : Math.max(atLeast, last.end());
         Block b = reserve(cameraId, start, start + BLOCK);
         LOG.info("camera {}: claimed for this publisher ({}), sequences from {}{}", cameraId, identity, start,
-                reserved > atLeast ? " (reserved by an earlier publisher up to " + reserved + ")" : "");
+                own ? " (its own reservation, continued)" : last.end() > atLeast
+                        ? " (reserved by an earlier publisher up to " + last.end() + ")" : "");
         return b;
     }
 
     /** Reserves the next block after {@code end}; a {@link FencedException} when another publisher took over. */
     Block extend(String cameraId, long end) {
         return reserve(cameraId, end, end + BLOCK);
+    }
+
+    /**
+     * Renews the claim without reserving more: commits {@code end} again, which fails with a {@link FencedException}
+     * when another publisher took over.
+     */
+    Block renew(String cameraId, long end) {
+        return reserve(cameraId, end, end);
     }
 
     /** Gives the unused rest of the block back: the next publisher continues at {@code next}. */
@@ -169,6 +186,11 @@ final class CameraClaims implements AutoCloseable {
 
     /** The end of the last block reserved for the camera (read_committed), 0 when none. */
     long lastReserved(String cameraId) {
+        return lastReservation(cameraId).end();
+    }
+
+    /** The camera's last reservation (read_committed): end 0 and no publisher when none. */
+    Reservation lastReservation(String cameraId) {
         TopicPartition tp = new TopicPartition(topic, 0);
         reader.assign(List.of(tp));
         Duration timeout = config.deliveryTimeout();
@@ -178,6 +200,7 @@ final class CameraClaims implements AutoCloseable {
             long lo = Math.max(begin, hi - CHUNK);
             reader.seek(tp, lo);
             long found = -1;
+            String by = null;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (reader.position(tp, timeout) < hi) {
                 if (System.nanoTime() > deadline) {
@@ -186,16 +209,21 @@ final class CameraClaims implements AutoCloseable {
                 }
                 for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
                     if (r.offset() < hi && cameraId.equals(r.key()) && r.value() != null) {
-                        found = parse(r);
+                        long end = parse(r);
+                        if (end >= 0) {
+                            found = end;
+                            var h = r.headers().lastHeader(PUBLISHER_HEADER);
+                            by = h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+                        }
                     }
                 }
             }
             if (found >= 0) {
-                return found;
+                return new Reservation(found, by);
             }
             hi = lo;
         }
-        return 0;
+        return new Reservation(0, null);
     }
 
     private static long parse(ConsumerRecord<String, byte[]> r) {
@@ -224,6 +252,10 @@ final class CameraClaims implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Host, process and a random part: one per publisher instance, so a restarted process (in a container: the same
+     * host name and pid 1) is another publisher and starts after the reserved block.
+     */
     private static String identity() {
         String host;
         try {
@@ -231,7 +263,8 @@ final class CameraClaims implements AutoCloseable {
         } catch (java.io.IOException e) {
             host = "unknown-host";
         }
-        return host + "/" + ManagementFactory.getRuntimeMXBean().getPid();
+        return host + "/" + ManagementFactory.getRuntimeMXBean().getPid() + "/"
+                + Long.toHexString(new java.security.SecureRandom().nextInt() & 0xffffffffL);
     }
 
     @Override

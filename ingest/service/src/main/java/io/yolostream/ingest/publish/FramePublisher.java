@@ -258,18 +258,19 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
         sender.wake();
     }
 
-    private void startRenewal(CameraState cam) {
+    /** @param grow reserve the next block (this one is nearly used up), else only prove the claim is still ours */
+    private void startRenewal(CameraState cam, boolean grow) {
         cam.renewing = true;
         try {
-            recoveryThread.execute(() -> renew(cam));
+            recoveryThread.execute(() -> renew(cam, grow));
         } catch (RejectedExecutionException e) {
             cam.renewing = false; // closing
         }
     }
 
-    private void renew(CameraState cam) {
+    private void renew(CameraState cam, boolean grow) {
         try {
-            CameraClaims.Block block = claims.extend(cam.id, cam.claimEnd);
+            CameraClaims.Block block = grow ? claims.extend(cam.id, cam.claimEnd) : claims.renew(cam.id, cam.claimEnd);
             cam.claimed(block.end(), System.nanoTime(), config.claimRenewal().toNanos());
         } catch (CameraClaims.FencedException e) {
             IngestException fatal = new IngestException(e.getMessage(), e);

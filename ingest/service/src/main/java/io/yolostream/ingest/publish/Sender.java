@@ -52,14 +52,14 @@ final class Sender implements Runnable {
     private final int maxInFlight;
     private final Collection<CameraState> cameras;
     private final Consumer<CameraState> startRecovery;
-    private final Consumer<CameraState> renewClaim;
+    private final BiConsumer<CameraState, Boolean> renewClaim;
     private final BiConsumer<CameraState, Long> latencyNanos;
     private volatile Thread thread;
     private volatile long stopAtNanos = Long.MAX_VALUE;
     private volatile boolean stopping;
 
     Sender(Producer<String, byte[]> producer, String topic, int maxInFlight, Collection<CameraState> cameras,
-           Consumer<CameraState> startRecovery, Consumer<CameraState> renewClaim,
+           Consumer<CameraState> startRecovery, BiConsumer<CameraState, Boolean> renewClaim,
            BiConsumer<CameraState, Long> latencyNanos) {
         this.producer = producer;
         this.topic = topic;
@@ -133,9 +133,9 @@ final class Sender implements Runnable {
         // numbers only inside the camera's claimed block (CameraClaims): renewed ahead of time, and a publisher
         // whose claim lapsed or was fenced numbers nothing more
         long now = System.nanoTime();
-        if (cam.queue.size() > 0 && !cam.renewing
-                && (now >= cam.renewAtNanos || cam.nextSequence >= cam.claimEnd - CameraClaims.BLOCK / 4)) {
-            renewClaim.accept(cam);
+        boolean nearlyUsed = cam.nextSequence >= cam.claimEnd - CameraClaims.BLOCK / 4;
+        if (cam.queue.size() > 0 && !cam.renewing && (now >= cam.renewAtNanos || nearlyUsed)) {
+            renewClaim.accept(cam, nearlyUsed); // the next block when nearly used up, else the same end again
         }
         boolean canNumber = now < cam.validUntilNanos && cam.nextSequence < cam.claimEnd;
         int limit = cam.cautious.get() > 0 ? 1 : maxInFlight;

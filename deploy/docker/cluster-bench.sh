@@ -5,9 +5,9 @@
 # measurement is not valid (a rebalance in the window, the backlog ran out, a service did not start).
 #
 #   deploy/docker/cluster-bench.sh [--video FILE] [--replicas 1,2,3] [--cpus 0.5] [--partitions 6]
-#                                  [--cameras-per-partition 4] [--warmup-s 60] [--window-s 120]
-#                                  [--ingest-cameras 2,4,6,8,10,12] [--ingest-cpus 0.5] [--ingest-instances 2]
-#                                  [--ingest-warmup-s 20] [--ingest-window-s 60]
+#                                  [--cameras-per-partition 5] [--warmup-s 30] [--window-s 120]
+#                                  [--ingest-cameras 2,3,4,5,6,7,8,10,12] [--ingest-cpus 0.5] [--ingest-instances 2]
+#                                  [--ingest-warmup-s 20] [--ingest-window-s 60] [--broker-healthcheck-s 60]
 #                                  [--skip-detect] [--skip-ingest] [--public-images] [--keep]
 #
 # Detectors (offered load above capacity = a backlog): `ingest --replay --speed max` publishes every frame of the
@@ -26,9 +26,13 @@
 # sustained (a camera publishes < 0.95 x 5 frames/s, or a frame is dropped or failed over the window); then
 # --ingest-instances instances, each with the largest sustained count, at once: efficiency = published fps of all /
 # (instances x published fps of one).
-# Next to every number: `uptime` and `docker stats --no-stream` taken in the middle of its window (logs in
-# deploy/target/cluster-bench/). Run it when nothing else loads the machine: the quotas are only honest when the host
-# has CPU left over for the brokers.
+# Next to every number: the CPU cores each service and the host used over the window (from the containers' cgroups
+# and /proc/stat; "HOST SATURATED" when the host had none to spare: the number is then a lower bound), and the
+# `uptime` load and `docker stats --no-stream` taken in the middle of the window (deploy/target/cluster-bench/
+# load.log). Run it when nothing else loads the machine: a quota stands for a machine only while the host has CPU
+# left over for the brokers. The brokers' healthcheck runs every --broker-healthcheck-s seconds instead of the
+# compose files' 15 (each check starts a JVM: at 15 s the three checks cost ~0.27 of a core, more than the idle
+# brokers themselves).
 #
 # Project yolostream-cluster-bench; host ports: free ones. Needs: Docker (BuildKit) with dockerd running,
 # docker-compose 1.29 (or DOCKER_COMPOSE="docker compose"), kcat, /usr/bin/python3; the stand-in base images of
@@ -40,14 +44,15 @@ video=""
 replicas_list=1,2,3
 cpus=0.5
 partitions=6
-cams_per_partition=4
-warmup_s=60
+cams_per_partition=5
+warmup_s=30
 window_s=120
-ingest_cameras_list=2,4,6,8,10,12
+ingest_cameras_list=2,3,4,5,6,7,8,10,12
 ingest_cpus=0.5
 ingest_instances=2
 ingest_warmup_s=20
 ingest_window_s=60
+broker_hc_s=60
 skip_detect=false
 skip_ingest=false
 public_images=false
@@ -68,6 +73,7 @@ while (($# > 0)); do
     --ingest-instances) need_value "$@"; ingest_instances=$2; shift ;;
     --ingest-warmup-s) need_value "$@"; ingest_warmup_s=$2; shift ;;
     --ingest-window-s) need_value "$@"; ingest_window_s=$2; shift ;;
+    --broker-healthcheck-s) need_value "$@"; broker_hc_s=$2; shift ;;
     --skip-detect) skip_detect=true ;;
     --skip-ingest) skip_ingest=true ;;
     --public-images) public_images=true ;;
@@ -80,7 +86,7 @@ done
 int_list() { [[ $1 =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]]; }
 int_list "$replicas_list" || { echo "cluster-bench.sh: --replicas: expected numbers like 1,2,3, found '$replicas_list'" >&2; exit 2; }
 int_list "$ingest_cameras_list" || { echo "cluster-bench.sh: --ingest-cameras: expected numbers like 2,4,6, found '$ingest_cameras_list'" >&2; exit 2; }
-for v in partitions cams_per_partition warmup_s window_s ingest_instances ingest_warmup_s ingest_window_s; do
+for v in partitions cams_per_partition warmup_s window_s ingest_instances ingest_warmup_s ingest_window_s broker_hc_s; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "cluster-bench.sh: --${v//_/-}: expected a positive integer, found '${!v}'" >&2; exit 2; }
 done
 for v in cpus ingest_cpus; do
@@ -175,6 +181,7 @@ services:
   tools:
     volumes:
       - $video_dir:/bench-videos:ro
+$(for b in kafka kafka-2 kafka-3; do printf '  %s:\n    healthcheck:\n      interval: %ss\n' "$b" "$broker_hc_s"; done)
 EOF
 
 cleanup() {
@@ -527,7 +534,7 @@ def group(path):
         rows[int(p)] = (cur, end, lag, host)
     return rows
 import subprocess
-problems, per = [], []
+problems, per, cpu_frames = [], [], []
 before, after = group(f"{out}/group-{n}-before.txt"), group(f"{out}/group-{n}-after.txt")
 if len(before) != parts or len(after) != parts:
     problems.append(f"the group describes {len(before)}/{len(after)} of {parts} partitions")
@@ -552,12 +559,26 @@ for id in ids:
     batches = b.get("yolostream_detector_batch_size_count", 0) - a.get("yolostream_detector_batch_size_count", 0)
     extra = (f"{tx / (t2 - t1):.1f} transactions/s of {1000 * tx_s / tx:.0f} ms, batches of {frames / batches:.1f},"
              f" inference {100 * inf / (t2 - t1):.0f}% of the time") if tx and batches else "no transaction"
+    name = subprocess.run(["docker", "inspect", "-f", "{{.Name}}", id], capture_output=True, text=True).stdout.strip().lstrip("/")
+    cpu = {}
+    for k in (1, 2):
+        for line in open(f"{out}/cpu-detect-{n}-{k}.txt"):
+            f = line.split()
+            if f[0] == "time":
+                cpu[f"t{k}"] = float(f[1])
+            elif f[0] == "container" and f[1] == name:
+                cpu[k] = int(f[2])
+    cores = (cpu[2] - cpu[1]) / 1e9 / (cpu["t2"] - cpu["t1"]) if 1 in cpu and 2 in cpu else 0.0
+    cpu_frames.append((frames, cores * (t2 - t1)))
+    extra += f", {cores:.2f} cores, {frames / (cores * (t2 - t1)):.1f} frames per CPU-second" if cores else ""
     per.append((frames / (t2 - t1), frames, mine, id[:12] + f" ({extra})"))
 total = sum(f for f, _, _, _ in per)
 print(f"{total:.3f}")
 print(" ".join(f"{f:.2f}" for f, _, _, _ in sorted(per, reverse=True)))
 print("; ".join(f"{i} {c:.0f} frames, partitions {','.join(map(str, m))}" for _, c, m, i in per))
 print(" | ".join(problems))
+used = sum(c for _, c in cpu_frames)
+print(f"{sum(f for f, _ in cpu_frames) / used:.1f} {used / (t2 - t1):.2f}" if used else "0 0")
 EOF
   )
   local total per_replica detail problems
@@ -565,12 +586,14 @@ EOF
   per_replica=$(echo "$rows" | sed -n 2p)
   detail=$(echo "$rows" | sed -n 3p)
   problems=$(echo "$rows" | sed -n 4p)
+  local per_cpu cores_used
+  read -r per_cpu cores_used <<< "$(echo "$rows" | sed -n 5p)"
   [ -z "$problems" ] || die "detectors, $n replica(s): the window is not valid: $problems (group offsets in $out/group-$n-*.txt)"
   if [ -z "$one_fps" ]; then one_fps=$(echo "$total $n" | awk '{print $1 / $2}'); fi
   local eff
   eff=$(echo "$total $n $one_fps" | awk '{printf "%.2f", $1 / ($2 * $3)}')
   log "detectors: $n replica(s): $(printf %.2f "$total") frames/s ($per_replica per replica), efficiency $eff; $detail; $load"
-  results_rows_detect+=("| $n | $cpus | $partitions | $(printf %.2f "$total") | ${per_replica// /, } | $eff | $load |")
+  results_rows_detect+=("| $n | $cpus | $partitions | $(printf %.2f "$total") | ${per_replica// /, } | $eff | $cores_used | $per_cpu | $load |")
   notes+=("$n replica(s), committed in the ${window_s} s window: $detail.")
   compose rm -sf detector > /dev/null 2>&1 || true
 }
@@ -702,13 +725,13 @@ $skip_ingest || run_ingest
   echo "# cluster-bench results ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "Cluster profile (3 KRaft nodes, RF 3, min ISR 2) on one Docker host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); video: $video_label."
-  echo "Command: \`deploy/docker/cluster-bench.sh$([ -n "$video" ] && echo " --video $video_name") --replicas $replicas_list --cpus $cpus --partitions $partitions --cameras-per-partition $cams_per_partition --warmup-s $warmup_s --window-s $window_s --ingest-cameras $ingest_cameras_list --ingest-cpus $ingest_cpus --ingest-instances $ingest_instances\`"
+  echo "Command: \`deploy/docker/cluster-bench.sh$([ -n "$video" ] && echo " --video $video_name") --replicas $replicas_list --cpus $cpus --partitions $partitions --cameras-per-partition $cams_per_partition --warmup-s $warmup_s --window-s $window_s --ingest-cameras $ingest_cameras_list --ingest-cpus $ingest_cpus --ingest-instances $ingest_instances --broker-healthcheck-s $broker_hc_s$($skip_detect && echo " --skip-detect")$($skip_ingest && echo " --skip-ingest")\`"
   if [ ${#results_rows_detect[@]} -gt 0 ]; then
     echo
     echo "Detector replicas (demo model yolov2-tiny-voc, fixed 320x320, max batch 4, ONNX Runtime threads $(threads_for "$cpus")), committed detection records per second over ${window_s} s after ${warmup_s} s of warm-up:"
     echo
-    echo "| replicas | cpus each | partitions | frames/s | per replica | efficiency | load in the window |"
-    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    echo "| replicas | cpus each | partitions | frames/s | per replica | efficiency | detector cores used | frames per CPU-second | load in the window |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     printf '%s\n' "${results_rows_detect[@]}"
   fi
   if [ ${#results_rows_ingest[@]} -gt 0 ]; then

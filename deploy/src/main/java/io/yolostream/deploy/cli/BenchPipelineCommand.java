@@ -148,6 +148,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "ONNX Runtime's idle threads busy-wait (the detector's ort-spinning). Default: ${DEFAULT-VALUE}.")
     boolean ortSpinning;
 
+    @Option(names = "--prepare-overlap", defaultValue = "auto", paramLabel = "auto|on|off",
+            description = "Prepare the next batch while one infers (the detector's prepare-overlap; auto = only with"
+                    + " more cores than ONNX Runtime threads). Default: ${DEFAULT-VALUE}.")
+    String prepareOverlap;
+
     @Option(names = "--kafka-dir", paramLabel = "DIR",
             description = "Data dir of the embedded broker (default: a temporary one, deleted at the end).")
     Path kafkaDir;
@@ -234,6 +239,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         f.put("preprocess", preprocess);
         f.put("reduced-decode", String.valueOf(reducedDecode));
         f.put("ort-spinning", String.valueOf(ortSpinning));
+        f.put("prepare-overlap", prepareOverlap);
         return f;
     }
 

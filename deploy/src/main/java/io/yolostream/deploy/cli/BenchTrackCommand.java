@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench-track", mixinStandardHelpOptions = true,
         description = {"Measures the tracker's cost per frame as the CPU time of this thread (one core; other "
                 + "processes on the machine do not count): N objects moving through a "
-                + "1280x720 frame at 5 frames/s with jitter, 10% missed and a few false positives, each with a "
+                + "1280x720 frame at 5 frames/s with jitter, 10%% missed and a few false positives, each with a "
                 + "15-node WordTree path (YOLO9000's depth).",
                 "Rows: the tracker alone (Kalman, Hungarian, lifecycle, labels); the sinks' whole step (plus zones and "
                         + "lines, events, the Avro tracks record); saving the camera's state (the processor puts it "

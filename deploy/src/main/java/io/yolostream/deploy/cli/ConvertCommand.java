@@ -111,7 +111,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--fp32-convs", defaultValue = "auto", split = ",", paramLabel = "WHICH",
             description = "Convolutions kept in fp32 for accuracy: first, last (the output layer), both "
                     + "(first,last), none, or auto: the last, and the first too when that cuts the output's error on "
-                    + "the calibration images by 10% or more (measured). Default: ${DEFAULT-VALUE}.")
+                    + "the calibration images by 10%% or more (measured). Default: ${DEFAULT-VALUE}.")
     List<String> fp32Convs;
 
     @Option(names = "--preprocess", paramLabel = "KIND",

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         description = {"Benchmarks the tracker against node-moving-things-tracker " + PeerTracker.VERSION
                 + " (OpenDataCam's tracker, from npm) on synthetic scenes with ground truth: pedestrians crossing, "
                 + "occluding one another and passing behind a pillar, cars turning and stopping, a crowd, fast cars; "
-                + "10-30% of the detections missed, false positives, jittered boxes; each scene at every --fps.",
+                + "10-30%% of the detections missed, false positives, jittered boxes; each scene at every --fps.",
                 "Both trackers get the same MOTChallenge detection files; yolostream's through the same code as "
                         + "`yolostream track`, the peer as its README says (node main.js --mode motchallenge --input "
                         + "DETS.txt). Prints IDF1, MOTA and ID switches (IoU >= 0.5) of both per scene as a Markdown "

@@ -53,6 +53,30 @@ class YolostreamCommandTest {
         assertTrue(r.out().contains("help"), r.out());
     }
 
+    /** A bare '%' in a description makes picocli print a WARN and show the raw text (format specifiers unapplied). */
+    @Test
+    void everyCommandsHelpRendersWithoutWarnings() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        StringBuilder usage = new StringBuilder();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(
+                    YolostreamCommand.commandLine()));
+            while (!todo.isEmpty()) {
+                CommandLine c = todo.pop();
+                usage.append(c.getUsageMessage());
+                todo.addAll(c.getSubcommands().values());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(warnings.contains("picocli WARN"), warnings);
+        assertTrue(usage.toString().contains("10% of the detections missed") || usage.toString().contains("10-30%"),
+                "track-compare's help shows its percentages");
+    }
+
     @Test
     void versionIsTheProjectVersion() {
         CliResult r = run("--version");

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -76,6 +77,10 @@ public final class DetectConfig {
     public static final ConfigKey<Boolean> ORT_SPINNING = ConfigKey.bool("ort-spinning", false,
             "let ONNX Runtime's idle intra-op threads spin (busy-wait) for work; off leaves those cores to the JPEG"
                     + " workers, which on few cores is faster end to end");
+    public static final ConfigKey<String> PREPARE_OVERLAP = ConfigKey.string("prepare-overlap", "auto",
+            "JPEG decode + letterbox of the next batch while this one infers: on, off, or auto (on only when there are"
+                    + " more cores than ONNX Runtime threads: when inference uses every core, the workers would preempt"
+                    + " its threads mid-operator and slow every batch by more than they save)");
     public static final ConfigKey<Integer> MAX_BATCH = ConfigKey.integer("max-batch", 8, 1, 256,
             "most frames in one inference batch");
     public static final ConfigKey<Integer> MAX_WAIT_MS = ConfigKey.integer("max-wait-ms", 50, 0, 60_000,
@@ -101,7 +106,8 @@ public final class DetectConfig {
 
     public static final ConfigSchema SCHEMA = new ConfigSchema("detect", List.of(BOOTSTRAP_SERVERS, FRAMES_TOPIC,
             DETECTIONS_TOPIC, DLQ_TOPIC, GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, MODEL, WEIGHTS, NAMES, TREE,
-            ANCHORS, DEVICE, THREADS, WORKERS, PREPROCESS, REDUCED_DECODE, ORT_SPINNING, MAX_BATCH, MAX_WAIT_MS, RESOLUTION, LADDER,
+            ANCHORS, DEVICE, THREADS, WORKERS, PREPROCESS, REDUCED_DECODE, ORT_SPINNING,
+            PREPARE_OVERLAP, MAX_BATCH, MAX_WAIT_MS, RESOLUTION, LADDER,
             LATENCY_BUDGET_MS, MAX_AGE_MS, THRESH, HIER, NMS, HIER_MODE, HTTP_PORT, HTTP_HOST, STARTUP_TIMEOUT_MS,
             REPLICATION), List.of("kafka."));
 
@@ -132,6 +138,9 @@ public final class DetectConfig {
             problems.add("resolution: " + e.getMessage());
         }
         collect(problems, () -> Preprocessors.byName(values.get(PREPROCESS)));
+        if (!List.of("auto", "on", "off").contains(values.get(PREPARE_OVERLAP).strip().toLowerCase(Locale.ROOT))) {
+            problems.add("prepare-overlap: expected auto, on or off, found '" + values.get(PREPARE_OVERLAP) + "'");
+        }
         collect(problems, () -> Device.parse(values.get(DEVICE)));
         collect(problems, () -> HierarchyMode.parse(values.get(HIER_MODE)));
         if (!problems.isEmpty()) {
@@ -207,6 +216,20 @@ public final class DetectConfig {
 
     public Device device() {
         return Device.parse(get(DEVICE));
+    }
+
+    /**
+     * Whether the next batch is prepared while one infers. auto: only with a core to spare beyond ONNX Runtime's
+     * threads, or when inference runs on a GPU (it leaves the cores free).
+     */
+    public boolean prepareOverlap(boolean onGpu) {
+        String v = get(PREPARE_OVERLAP).strip().toLowerCase(Locale.ROOT);
+        if (!v.equals("auto")) {
+            return v.equals("on");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = get(THREADS) > 0 ? get(THREADS) : cores;
+        return onGpu || threads < cores;
     }
 
     public int workers() {

@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * The consumer loop: poll → batcher → (worker pool) JPEG decode + letterbox → inference → one transaction per batch
  * holding its detection records, DLQ records and consumed offsets (EOS v2). Three batches are in the air at once:
  * batch k+1 is prepared while batch k infers and batch k-1's transaction commits on the committer thread (a commit
- * is round trips to the broker, which would otherwise leave the model idle). At most one transaction is open; the
+ * is round trips to the broker, which would otherwise leave the model idle). With prepare-overlap off (the default
+ * when inference uses every core) batch k+1 is prepared right after batch k inferred, while k commits. At most one transaction is open; the
  * next one starts only after the previous one committed. On a rebalance or an aborted transaction every
  * polled-but-uncommitted record is dropped and its partition sought back, so the partition's owner reads it again
  * from the committed offset: nothing lost, nothing twice.
@@ -64,6 +65,8 @@ final class DetectLoop implements Runnable {
     private final Supplier<Producer<String, byte[]>> newProducer;
     private final long transactionTimeoutNanos;
     private final BatchPreparer preparer;
+    /** Prepare batch k+1 while batch k infers (see {@link DetectConfig#PREPARE_OVERLAP}); else one after the other. */
+    private final boolean overlap;
     private final Batcher<Incoming> batcher;
     private final ArrivalRate rate = new ArrivalRate(5_000);
     private final String detectionsTopic;
@@ -94,6 +97,7 @@ final class DetectLoop implements Runnable {
         this.newProducer = newProducer;
         this.transactionTimeoutNanos = transactionTimeout.toNanos();
         this.preparer = preparer;
+        this.overlap = config.prepareOverlap(detector.provider().startsWith("CUDA"));
         this.batcher = new Batcher<>(config.get(DetectConfig.MAX_BATCH), config.get(DetectConfig.MAX_WAIT_MS));
         this.detectionsTopic = config.get(DetectConfig.DETECTIONS_TOPIC);
         this.dlqTopic = config.get(DetectConfig.DLQ_TOPIC);
@@ -180,8 +184,14 @@ final class DetectLoop implements Runnable {
             throw new DetectException("preparing a batch failed: " + e.getCause(), e.getCause());
         }
         inFlight = null;
-        startNextIfDue(false); // batch k+1 decodes and letterboxes while batch k infers
-        runAndCommit(ready);
+        if (overlap) {
+            startNextIfDue(false); // batch k+1 decodes and letterboxes while batch k infers
+            runAndCommit(ready);
+        } else {
+            // inference has every core to itself, then the workers have them for the next batch
+            runAndCommit(ready);
+            startNextIfDue(false);
+        }
     }
 
     private void updateLag() {

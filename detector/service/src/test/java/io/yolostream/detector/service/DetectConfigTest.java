@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +43,27 @@ class DetectConfigTest {
         assertEquals(320, c.ladder().min());
         assertEquals(608, c.ladder().max());
         assertEquals("adaptive", c.policy(new CostModel(c.ladder(), 8)).describe());
+    }
+
+    @Test
+    void prepareOverlapAutoOverlapsOnlyWithACoreToSpareOrOnAGpu() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        DetectConfig every = DetectConfig.resolve(new Properties(), Map.of(), Map.of("model", "m.onnx"));
+        assertFalse(every.prepareOverlap(false), "ONNX Runtime on every core: prepare after inference");
+        assertTrue(every.prepareOverlap(true), "inference on a GPU leaves the cores free");
+        if (cores > 1) {
+            DetectConfig fewer = DetectConfig.resolve(new Properties(), Map.of(), Map.of("model", "m.onnx",
+                    "threads", String.valueOf(cores - 1)));
+            assertTrue(fewer.prepareOverlap(false));
+        }
+        assertTrue(DetectConfig.resolve(new Properties(), Map.of(), Map.of("model", "m.onnx", "prepare-overlap",
+                "ON")).prepareOverlap(false));
+        assertFalse(DetectConfig.resolve(new Properties(), Map.of(), Map.of("model", "m.onnx", "prepare-overlap",
+                "off")).prepareOverlap(true));
+        ConfigException e = assertThrows(ConfigException.class, () -> DetectConfig.resolve(new Properties(),
+                Map.of(), Map.of("model", "m.onnx", "prepare-overlap", "sometimes")));
+        assertTrue(e.getMessage().contains("prepare-overlap: expected auto, on or off, found 'sometimes'"),
+                e.getMessage());
     }
 
     @Test

@@ -43,18 +43,20 @@ public final class PipelineRun {
      * @param cpuMsPerFrame      CPU time of the whole process (broker, cameras, detector) per frame over the run
      * @param coreCpuMsPerFrame  the model core's CPU time per frame at the same size and batch; NaN = none
      * @param steady             the steady part of the run ({@link SteadyWindow}); null = too short to have one
+     * @param coreShares         share of all cores' time per thread group over the steady window
+     *                           ({@link ThreadCpu#GROUPS}); empty where /proc does not say
      */
     public record Result(String model, String modelId, String resolution, int frames, int ok, int skipped,
                          int errors, int duplicates, double wallSeconds, LatencyStats latency, double meanBatch,
                          Map<String, Double> stageMillis, Map<Integer, Long> batchesBySize, double meanInputSize,
                          double startSeconds, double coreFramesPerSecond, double cpuMsPerFrame,
-                         double coreCpuMsPerFrame, SteadyWindow steady) {
+                         double coreCpuMsPerFrame, SteadyWindow steady, Map<String, Double> coreShares) {
 
         /** This result with the model core's frames/s and CPU ms per frame at the same size and batch. */
         public Result withCore(double framesPerSecond, double coreCpuMs) {
             return new Result(model, modelId, resolution, frames, ok, skipped, errors, duplicates, wallSeconds,
                     latency, meanBatch, stageMillis, batchesBySize, meanInputSize, startSeconds, framesPerSecond,
-                    cpuMsPerFrame, coreCpuMs, steady);
+                    cpuMsPerFrame, coreCpuMs, steady, coreShares);
         }
 
         /**
@@ -71,10 +73,10 @@ public final class PipelineRun {
             return coreFramesPerSecond > 0 ? framesPerSecond() / coreFramesPerSecond : Double.NaN;
         }
 
-        Result withCpu(double msPerFrame) {
+        Result withCpu(double msPerFrame, Map<String, Double> shares) {
             return new Result(model, modelId, resolution, frames, ok, skipped, errors, duplicates, wallSeconds,
                     latency, meanBatch, stageMillis, batchesBySize, meanInputSize, startSeconds, coreFramesPerSecond,
-                    msPerFrame, coreCpuMsPerFrame, steady);
+                    msPerFrame, coreCpuMsPerFrame, steady, shares);
         }
 
         /** Frames/s of the steady part of the run (the whole run's when it has none). */
@@ -149,8 +151,9 @@ public final class PipelineRun {
             double startSeconds = (System.nanoTime() - t0) / 1e9;
             watcher.start();
             long[] cpu = {ProcessCpu.nanos(), -1, -1}; // at the start, when the window opens, when it closes
+            ThreadCpu.Sample[] threads = new ThreadCpu.Sample[2]; // when the window opens, when it closes
             cams.start();
-            await(s, detector, watcher, cams, progress, cpu);
+            await(s, detector, watcher, cams, progress, cpu, threads);
             long cpuEnd = ProcessCpu.nanos();
             Map<String, Double> stages = stageMillis(detector.registry());
             Map<Integer, Long> sizes = batchesBySize(detector.registry());
@@ -161,12 +164,15 @@ public final class PipelineRun {
             double cpuMs = cpu[1] >= 0 && cpu[2] > cpu[1] && windowFrames > 0
                     ? ProcessCpu.msPerFrame(cpu[1], cpu[2], windowFrames)
                     : ProcessCpu.msPerFrame(cpu[0], cpuEnd, total);
-            return r.withCpu(cpuMs);
+            Map<String, Double> shares = threads[0] != null && threads[1] != null
+                    ? ThreadCpu.shares(threads[0], threads[1], Runtime.getRuntime().availableProcessors()) : Map.of();
+            return r.withCpu(cpuMs, shares);
         }
     }
 
     private static void await(Settings s, DetectService detector, DetectionWatcher watcher, VirtualCameras cams,
-                              Consumer<String> progress, long[] cpu) throws InterruptedException {
+                              Consumer<String> progress, long[] cpu, ThreadCpu.Sample[] threads)
+            throws InterruptedException {
         int total = cams.total();
         int opening = SteadyWindow.openingIndex(total);
         int closing = SteadyWindow.closingIndex(total);
@@ -178,9 +184,11 @@ public final class PipelineRun {
             int seenNow = watcher.count();
             if (cpu[1] < 0 && seenNow > opening) {
                 cpu[1] = ProcessCpu.nanos();
+                threads[0] = ThreadCpu.sample();
             }
             if (cpu[2] < 0 && seenNow > closing) {
                 cpu[2] = ProcessCpu.nanos();
+                threads[1] = ThreadCpu.sample();
             }
             if (cams.error() != null) {
                 throw new IllegalStateException("publishing frames failed: " + cams.error(), cams.error());
@@ -209,6 +217,7 @@ public final class PipelineRun {
         }
         if (cpu[2] < 0) {
             cpu[2] = ProcessCpu.nanos(); // the last records came in one jump
+            threads[1] = ThreadCpu.sample();
         }
     }
 
@@ -227,7 +236,8 @@ public final class PipelineRun {
         String model = s.model().getFileName().toString().replaceFirst("\\.onnx$", "");
         return new Result(model, modelId, s.resolution(), seen.size(), ok, skipped, errors, watcher.duplicates(),
                 wall, LatencyStats.of(lat), meanBatch, stages, sizes, meanSize, startSeconds, 0, Double.NaN,
-                Double.NaN, SteadyWindow.of(seen.stream().mapToLong(DetectionWatcher.Seen::visibleMillis).toArray()));
+                Double.NaN, SteadyWindow.of(seen.stream().mapToLong(DetectionWatcher.Seen::visibleMillis).toArray()),
+                Map.of());
     }
 
     private static Map<String, Double> stageMillis(MeterRegistry registry) {

@@ -55,8 +55,9 @@ public final class PipelineTable {
             }
             problems += r.skipped() + r.errors() + r.duplicates() + (r.frames() - r.ok() - r.skipped() - r.errors());
         }
-        sb.append(String.format(Locale.ROOT, "%nDetector stage time per frame (ms; JPEG decode and preprocess run on the worker"
-                + " pool while the previous batch infers):%n%-16s %-10s %8s %8s %8s %8s %8s%n", "model", "resolution",
+        sb.append(String.format(Locale.ROOT, "%nDetector stage time per frame (wall ms; JPEG decode and preprocess run on the"
+                + " worker pool, with prepare-overlap while the previous batch infers, their waits for a core"
+                + " included: where the cores went says what they cost):%n%-16s %-10s %8s %8s %8s %8s %8s%n", "model", "resolution",
                 "jpeg", "prep", "infer", "decode", "kafka tx"));
         for (PipelineRun.Result r : results) {
             double n = Math.max(1, r.frames());
@@ -65,9 +66,24 @@ public final class PipelineTable {
                     r.stageMillis().get("inference") / n, r.stageMillis().get("decode") / n,
                     r.stageMillis().get("transaction") / n));
         }
+        if (results.stream().anyMatch(r -> !r.coreShares().isEmpty())) {
+            sb.append(String.format(Locale.ROOT, "%nWhere the cores went in the steady window (percent of all cores'"
+                    + " time, per thread group; from /proc):%n%-16s %-10s", "model", "resolution"));
+            ThreadCpu.GROUPS.forEach(g -> sb.append(String.format(Locale.ROOT, " %14s", g)));
+            sb.append(String.format(Locale.ROOT, "%n"));
+            for (PipelineRun.Result r : results) {
+                if (r.coreShares().isEmpty()) {
+                    continue;
+                }
+                sb.append(String.format(Locale.ROOT, "%-16s %-10s", r.model(), r.resolution()));
+                ThreadCpu.GROUPS.forEach(g -> sb.append(String.format(Locale.ROOT, " %13.1f%%",
+                        100 * r.coreShares().getOrDefault(g, 0.0))));
+                sb.append(String.format(Locale.ROOT, "%n"));
+            }
+        }
         if (fastest != null) {
             sb.append(String.format(Locale.ROOT, "summary: %d runs, every frame exactly one record: %s; fastest %s %s"
-                            + " at %.2f frames/s; outside inference at most %.1f%% of detector stage time (goal < 15%%)%n",
+                            + " at %.2f frames/s; outside inference at most %.1f%% of detector stage wall time%n",
                     results.size(), problems == 0 ? "yes" : "NO (" + problems + " frames skipped/failed/duplicated)",
                     fastest.model(), fastest.resolution(), fastest.framesPerSecond(), 100 * worstOutside));
             if (!Double.isNaN(worstRatio)) {

@@ -35,7 +35,9 @@ import java.util.concurrent.Callable;
                         + "each became visible), leaving out the start (every camera's backlog at once, a JVM still "
                         + "compiling) and the tail of part-filled batches; run/s = first frame published to last record "
                         + "visible; size = mean input size of the frames run; outside = JPEG decode + preprocess + region "
-                        + "decode + Kafka transaction as a share of the detector's stage time (goal < 15%%); infer/wall "
+                        + "decode + Kafka transaction as a share of the detector's stage wall time (with prepare-overlap the "
+                        + "workers' waits for a core count; the last table, where the cores went, says what each part "
+                        + "of the process cost); infer/wall "
                         + "= inference time / wall time (near 100%% = the detector only waits on the network); core/s = "
                         + "the model core alone at the same size and batch (as `bench`: decoded frames, letterbox + "
                         + "inference + region decoding), measured before and after each fixed:N run in this JVM; ratio "
@@ -66,6 +68,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--frames", defaultValue = "200", paramLabel = "N",
             description = "Frames per run, all cameras together. Default: ${DEFAULT-VALUE}.")
     int frames;
+
+    @Option(names = "--warmup-frames", defaultValue = "0", paramLabel = "N",
+            description = "Frames through an unmeasured run first (first model and policy, max rate), so that the"
+                    + " JIT has compiled the broker's and the clients' paths as in a service that has run a while;"
+                    + " 0 = none. Default: ${DEFAULT-VALUE}.")
+    int warmupFrames;
 
     @Option(names = "--cameras", defaultValue = "4", paramLabel = "N",
             description = "Virtual cameras. Default: ${DEFAULT-VALUE}.")
@@ -149,9 +157,14 @@ final class BenchPipelineCommand implements Callable<Integer> {
     boolean ortSpinning;
 
     @Option(names = "--prepare-overlap", defaultValue = "auto", paramLabel = "auto|on|off",
-            description = "Prepare the next batch while one infers (the detector's prepare-overlap; auto = only with"
-                    + " more cores than ONNX Runtime threads). Default: ${DEFAULT-VALUE}.")
+            description = "Prepare the next batch while one infers (the detector's prepare-overlap; auto = with"
+                    + " more cores than ONNX Runtime threads, or below inference's priority). Default: ${DEFAULT-VALUE}.")
     String prepareOverlap;
+
+    @Option(names = "--background-priority", defaultValue = "nice:19", paramLabel = "nice:N|idle|off",
+            description = "How every thread but inference's runs, the broker's included (the detector's"
+                    + " background-priority). Default: ${DEFAULT-VALUE}.")
+    String backgroundPriority;
 
     @Option(names = "--kafka-dir", paramLabel = "DIR",
             description = "Data dir of the embedded broker (default: a temporary one, deleted at the end).")
@@ -182,6 +195,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 : new EmbeddedKafka(kafkaDir, 0, Map.of())) {
             err.printf(Locale.ROOT, "bench-pipeline: embedded Kafka on %s%n", broker.bootstrapServers());
             int run = 0;
+            if (warmupFrames > 0) {
+                warmUp(broker, clip, err);
+            }
             for (Path model : models) {
                 try (CoreBench core = coreIterations == 0 || !anyFixed() ? null : new CoreBench(model, device,
                         threads, preprocess, clip, maxBatch, 2, coreIterations)) {
@@ -227,6 +243,23 @@ final class BenchPipelineCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The unmeasured run of --warmup-frames; its topics are numbered apart from the measured runs'. */
+    private void warmUp(EmbeddedKafka broker, List<EncodedFrame> clip, PrintWriter err) throws InterruptedException {
+        String label = String.format(Locale.ROOT, "[warm-up] %s %s", models.get(0).getFileName(),
+                resolutions.get(0).strip());
+        err.printf(Locale.ROOT, "%s: %d frames, not measured...%n", label, warmupFrames);
+        err.flush();
+        int perCamera = (warmupFrames + cameras - 1) / cameras;
+        PipelineRun.Settings s = new PipelineRun.Settings(models.get(0), resolutions.get(0).strip(), cameras,
+                perCamera, 0, partitions > 0 ? partitions : cameras, detectFlags(), stallTimeoutS);
+        PipelineRun.Result r = new PipelineRun(broker, clip, 10_000).run(s, line -> {
+            err.println(label + ": " + line);
+            err.flush();
+        });
+        err.printf(Locale.ROOT, "%s: done, %.2f frames/s%n", label, r.framesPerSecond());
+        err.flush();
+    }
+
     private Map<String, String> detectFlags() {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("max-batch", String.valueOf(maxBatch));
@@ -240,6 +273,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         f.put("reduced-decode", String.valueOf(reducedDecode));
         f.put("ort-spinning", String.valueOf(ortSpinning));
         f.put("prepare-overlap", prepareOverlap);
+        f.put("background-priority", backgroundPriority);
         return f;
     }
 
@@ -273,6 +307,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
         if (rate == null && !(fps > 0 && fps <= 240)) {
             problems.add("--fps: expected 0 < fps <= 240, found " + fps);
+        }
+        if (warmupFrames < 0) {
+            problems.add("--warmup-frames: expected 0 (none) or more, found " + warmupFrames);
         }
         if (coreIterations < 0) {
             problems.add("--core-iterations: expected 0 (skip) or more, found " + coreIterations);

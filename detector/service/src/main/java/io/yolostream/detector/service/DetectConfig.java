@@ -78,9 +78,13 @@ public final class DetectConfig {
             "let ONNX Runtime's idle intra-op threads spin (busy-wait) for work; off leaves those cores to the JPEG"
                     + " workers, which on few cores is faster end to end");
     public static final ConfigKey<String> PREPARE_OVERLAP = ConfigKey.string("prepare-overlap", "auto",
-            "JPEG decode + letterbox of the next batch while this one infers: on, off, or auto (on only when there are"
-                    + " more cores than ONNX Runtime threads, or on a GPU; on 2 CPU cores on and off measured the same"
-                    + " within 10 percent)");
+            "JPEG decode + letterbox of the next batch while this one infers: on, off, or auto (on when there are"
+                    + " more cores than ONNX Runtime threads, on a GPU, or when background-priority lowers the workers)");
+    public static final ConfigKey<String> BACKGROUND_PRIORITY = ConfigKey.string("background-priority", "nice:19",
+            "Linux: how every thread of this JVM but inference runs (JPEG workers, Kafka clients, an in-process broker,"
+                    + " ingest in the all-in-one, JIT, GC), so inference has the cores first and the rest fills its"
+                    + " gaps: nice:N (1..19; at 19 they keep about 1.5 percent of a core inference wants), idle"
+                    + " (SCHED_IDLE: only what inference leaves) or off. Never undone while the JVM runs; one per JVM");
     public static final ConfigKey<Integer> MAX_BATCH = ConfigKey.integer("max-batch", 8, 1, 256,
             "most frames in one inference batch");
     public static final ConfigKey<Integer> MAX_WAIT_MS = ConfigKey.integer("max-wait-ms", 50, 0, 60_000,
@@ -107,7 +111,7 @@ public final class DetectConfig {
     public static final ConfigSchema SCHEMA = new ConfigSchema("detect", List.of(BOOTSTRAP_SERVERS, FRAMES_TOPIC,
             DETECTIONS_TOPIC, DLQ_TOPIC, GROUP_ID, INSTANCE_ID, TRANSACTIONAL_ID_PREFIX, MODEL, WEIGHTS, NAMES, TREE,
             ANCHORS, DEVICE, THREADS, WORKERS, PREPROCESS, REDUCED_DECODE, ORT_SPINNING,
-            PREPARE_OVERLAP, MAX_BATCH, MAX_WAIT_MS, RESOLUTION, LADDER,
+            PREPARE_OVERLAP, BACKGROUND_PRIORITY, MAX_BATCH, MAX_WAIT_MS, RESOLUTION, LADDER,
             LATENCY_BUDGET_MS, MAX_AGE_MS, THRESH, HIER, NMS, HIER_MODE, HTTP_PORT, HTTP_HOST, STARTUP_TIMEOUT_MS,
             REPLICATION), List.of("kafka."));
 
@@ -140,6 +144,10 @@ public final class DetectConfig {
         collect(problems, () -> Preprocessors.byName(values.get(PREPROCESS)));
         if (!List.of("auto", "on", "off").contains(values.get(PREPARE_OVERLAP).strip().toLowerCase(Locale.ROOT))) {
             problems.add("prepare-overlap: expected auto, on or off, found '" + values.get(PREPARE_OVERLAP) + "'");
+        }
+        if (InferencePriority.Setting.parse(values.get(BACKGROUND_PRIORITY)) == null) {
+            problems.add("background-priority: expected idle, nice:N (N from 1 to 19) or off, found '"
+                    + values.get(BACKGROUND_PRIORITY) + "'");
         }
         collect(problems, () -> Device.parse(values.get(DEVICE)));
         collect(problems, () -> HierarchyMode.parse(values.get(HIER_MODE)));
@@ -219,17 +227,23 @@ public final class DetectConfig {
     }
 
     /**
-     * Whether the next batch is prepared while one infers. auto: only with a core to spare beyond ONNX Runtime's
-     * threads, or when inference runs on a GPU (it leaves the cores free).
+     * Whether the next batch is prepared while one infers. auto: with a core to spare beyond ONNX Runtime's threads,
+     * when inference runs on a GPU (it leaves the cores free), or when the workers run below inference's priority
+     * ({@code backgroundLowered}: they then use its idle gaps without stalling it).
      */
-    public boolean prepareOverlap(boolean onGpu) {
+    public boolean prepareOverlap(boolean onGpu, boolean backgroundLowered) {
         String v = get(PREPARE_OVERLAP).strip().toLowerCase(Locale.ROOT);
         if (!v.equals("auto")) {
             return v.equals("on");
         }
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = get(THREADS) > 0 ? get(THREADS) : cores;
-        return onGpu || threads < cores;
+        return onGpu || backgroundLowered || threads < cores;
+    }
+
+    /** The {@code background-priority} setting, checked when resolved. */
+    InferencePriority.Setting backgroundPriority() {
+        return InferencePriority.Setting.parse(get(BACKGROUND_PRIORITY));
     }
 
     public int workers() {

@@ -45,8 +45,8 @@ import java.util.function.Supplier;
  * holding its detection records, DLQ records and consumed offsets (EOS v2). Three batches are in the air at once:
  * batch k+1 is prepared while batch k infers and batch k-1's transaction commits on the committer thread (a commit
  * is round trips to the broker, which would otherwise leave the model idle). With prepare-overlap off (the default
- * when inference uses every core) batch k+1 is prepared right after batch k inferred, while k commits. At most one
- * transaction is open; the next one starts only after the previous one committed. On a rebalance or an aborted transaction every
+ * when inference uses every core and its threads cannot be given priority, {@link InferencePriority}) batch k+1 is
+ * prepared right after batch k inferred, while k commits. At most one transaction is open; the next one starts only after the previous one committed. On a rebalance or an aborted transaction every
  * polled-but-uncommitted record is dropped and its partition sought back, so the partition's owner reads it again
  * from the committed offset: nothing lost, nothing twice.
  */
@@ -85,7 +85,7 @@ final class DetectLoop implements Runnable {
     DetectLoop(DetectConfig config, YoloDetector detector, DetectionRecords factory, DetectMetrics metrics,
                ResolutionPolicy policy, CostModel costs, Consumer<String, byte[]> consumer,
                Producer<String, byte[]> producer, Supplier<Producer<String, byte[]>> newProducer,
-               Duration transactionTimeout, BatchPreparer preparer) {
+               Duration transactionTimeout, BatchPreparer preparer, boolean backgroundLowered) {
         this.config = config;
         this.detector = detector;
         this.factory = factory;
@@ -97,7 +97,7 @@ final class DetectLoop implements Runnable {
         this.newProducer = newProducer;
         this.transactionTimeoutNanos = transactionTimeout.toNanos();
         this.preparer = preparer;
-        this.overlap = config.prepareOverlap(detector.provider().startsWith("CUDA"));
+        this.overlap = config.prepareOverlap(detector.provider().startsWith("CUDA"), backgroundLowered);
         this.batcher = new Batcher<>(config.get(DetectConfig.MAX_BATCH), config.get(DetectConfig.MAX_WAIT_MS));
         this.detectionsTopic = config.get(DetectConfig.DETECTIONS_TOPIC);
         this.dlqTopic = config.get(DetectConfig.DLQ_TOPIC);

@@ -49,6 +49,7 @@ public final class DetectService implements AutoCloseable {
     private final DetectMetrics metrics;
     private final DetectHttp http;
     private final BatchPreparer preparer;
+    private final InferencePriority.Lease priority;
     private final KafkaConsumer<String, byte[]> consumer;
     private final DetectLoop loop;
     private final Thread thread;
@@ -75,6 +76,9 @@ public final class DetectService implements AutoCloseable {
                 warmUp(detector, costs, policy, config);
                 return null;
             });
+            // after the warm-up, so that the model's threads exist and are named when the first scan runs
+            priority = InferencePriority.acquire(config.backgroundPriority());
+            opened.add(priority);
             // The detector's: the model's metadata may have replaced the configured one (face-api models).
             preparer = new BatchPreparer(detector.preprocessor(), config.workers(), config.get(DetectConfig.MAX_AGE_MS),
                     config.get(DetectConfig.REDUCED_DECODE));
@@ -91,7 +95,8 @@ public final class DetectService implements AutoCloseable {
             consumer = KafkaSetup.consumer(config);
             opened.add(consumer);
             loop = new DetectLoop(config, detector, new DetectionRecords(modelId), metrics, policy, costs, consumer,
-                    producer, () -> KafkaSetup.producer(config), KafkaSetup.transactionTimeout(config), preparer);
+                    producer, () -> KafkaSetup.producer(config), KafkaSetup.transactionTimeout(config), preparer,
+                    priority.active());
             http = new DetectHttp(config.get(DetectConfig.HTTP_HOST), config.get(DetectConfig.HTTP_PORT), registry,
                     this::health);
             opened.add(http);
@@ -230,6 +235,7 @@ public final class DetectService implements AutoCloseable {
         closeQuietly(consumer);
         closeQuietly(loop.producer()); // a new one when the broker fenced the first
         closeQuietly(preparer);
+        closeQuietly(priority);
         closeQuietly(registry::close);
         closeQuietly(detector);
     }

@@ -46,20 +46,21 @@ class DetectConfigTest {
     }
 
     @Test
-    void prepareOverlapAutoOverlapsOnlyWithACoreToSpareOrOnAGpu() {
+    void prepareOverlapAutoOverlapsWithACoreToSpareOnAGpuOrBelowInferencePriority() {
         int cores = Runtime.getRuntime().availableProcessors();
         DetectConfig every = DetectConfig.resolve(new Properties(), Map.of(), Map.of("model", "m.onnx"));
-        assertFalse(every.prepareOverlap(false), "ONNX Runtime on every core: prepare after inference");
-        assertTrue(every.prepareOverlap(true), "inference on a GPU leaves the cores free");
+        assertFalse(every.prepareOverlap(false, false), "ONNX Runtime on every core: prepare after inference");
+        assertTrue(every.prepareOverlap(true, false), "inference on a GPU leaves the cores free");
+        assertTrue(every.prepareOverlap(false, true), "workers below inference's priority fill its gaps");
         if (cores > 1) {
             DetectConfig fewer = DetectConfig.resolve(new Properties(), Map.of(), Map.of("model", "m.onnx",
                     "threads", String.valueOf(cores - 1)));
-            assertTrue(fewer.prepareOverlap(false));
+            assertTrue(fewer.prepareOverlap(false, false));
         }
         assertTrue(DetectConfig.resolve(new Properties(), Map.of(), Map.of("model", "m.onnx", "prepare-overlap",
-                "ON")).prepareOverlap(false));
+                "ON")).prepareOverlap(false, false));
         assertFalse(DetectConfig.resolve(new Properties(), Map.of(), Map.of("model", "m.onnx", "prepare-overlap",
-                "off")).prepareOverlap(true));
+                "off")).prepareOverlap(true, true));
         ConfigException e = assertThrows(ConfigException.class, () -> DetectConfig.resolve(new Properties(),
                 Map.of(), Map.of("model", "m.onnx", "prepare-overlap", "sometimes")));
         assertTrue(e.getMessage().contains("prepare-overlap: expected auto, on or off, found 'sometimes'"),

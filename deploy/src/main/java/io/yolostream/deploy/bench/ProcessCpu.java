@@ -1,10 +1,6 @@
 package io.yolostream.deploy.bench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * CPU time used by this whole process, JIT compilation excepted (every other thread: broker, clients, detector, ONNX
@@ -31,28 +27,12 @@ final class ProcessCpu {
 
     /** CPU of the threads named "C1/C2 CompilerThread..." in /proc/self/task; 0 where there is no /proc. */
     private static long compilerNanos() {
-        Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) {
-            return 0;
-        }
+        ThreadCpu.Sample now = ThreadCpu.sample();
         long ticks = 0;
-        try (Stream<Path> all = Files.list(tasks)) {
-            for (Path task : (Iterable<Path>) all::iterator) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    int open = stat.indexOf('(');
-                    int close = stat.lastIndexOf(')');
-                    String name = stat.substring(open + 1, close);
-                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                        String[] f = stat.substring(close + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended meanwhile: its time stays in the total, a small overestimate
-                }
+        for (var e : now.ticks().entrySet()) {
+            if (ThreadCpu.group(now.names().get(e.getKey())).equals("jit")) {
+                ticks += e.getValue();
             }
-        } catch (IOException e) {
-            return 0;
         }
         return ticks * NANOS_PER_TICK;
     }

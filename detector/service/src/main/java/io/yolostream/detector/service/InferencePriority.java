@@ -158,6 +158,8 @@ final class InferencePriority {
         if (holders++ == 0) {
             active = setting;
             reported = false;
+            seen.clear(); // a new setting looks at every thread again
+            lowered = 0;
             scanner = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "inference-priority");
                 t.setDaemon(true);

@@ -183,12 +183,12 @@ public final class PipelineRun {
             Thread.sleep(20);
             int seenNow = watcher.count();
             if (cpu[1] < 0 && seenNow > opening) {
-                cpu[1] = ProcessCpu.nanos();
-                threads[0] = ThreadCpu.sample();
+                threads[0] = ThreadCpu.sample(); // one read of /proc serves both
+                cpu[1] = ProcessCpu.nanos(threads[0]);
             }
             if (cpu[2] < 0 && seenNow > closing) {
-                cpu[2] = ProcessCpu.nanos();
                 threads[1] = ThreadCpu.sample();
+                cpu[2] = ProcessCpu.nanos(threads[1]);
             }
             if (cams.error() != null) {
                 throw new IllegalStateException("publishing frames failed: " + cams.error(), cams.error());
@@ -216,8 +216,8 @@ public final class PipelineRun {
             }
         }
         if (cpu[2] < 0) {
-            cpu[2] = ProcessCpu.nanos(); // the last records came in one jump
-            threads[1] = ThreadCpu.sample();
+            threads[1] = ThreadCpu.sample(); // the last records came in one jump
+            cpu[2] = ProcessCpu.nanos(threads[1]);
         }
     }
 

@@ -18,19 +18,23 @@ final class ProcessCpu {
 
     /** Nanoseconds of CPU used so far, less the live JIT compiler threads' own; -1 where the JVM does not say. */
     static long nanos() {
+        return nanos(ThreadCpu.sample());
+    }
+
+    /** As {@link #nanos()}, the JIT threads' time taken from {@code threads}, a sample taken just now. */
+    static long nanos(ThreadCpu.Sample threads) {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             long cpu = os.getProcessCpuTime();
-            return cpu < 0 ? -1 : cpu - compilerNanos();
+            return cpu < 0 ? -1 : cpu - compilerNanos(threads);
         }
         return -1;
     }
 
-    /** CPU of the threads named "C1/C2 CompilerThread..." in /proc/self/task; 0 where there is no /proc. */
-    private static long compilerNanos() {
-        ThreadCpu.Sample now = ThreadCpu.sample();
+    /** CPU of the threads named "C1/C2 CompilerThread..." in a sample; 0 where there is no /proc. */
+    private static long compilerNanos(ThreadCpu.Sample threads) {
         long ticks = 0;
-        for (var e : now.ticks().entrySet()) {
-            if (ThreadCpu.group(now.names().get(e.getKey())).equals("jit")) {
+        for (var e : threads.ticks().entrySet()) {
+            if (ThreadCpu.group(threads.names().get(e.getKey())).equals("jit")) {
                 ticks += e.getValue();
             }
         }

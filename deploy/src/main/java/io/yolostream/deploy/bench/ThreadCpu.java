@@ -1,5 +1,7 @@
 package io.yolostream.deploy.bench;
 
+import io.yolostream.detector.service.DetectService;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +60,7 @@ final class ThreadCpu {
 
     /** The group of a thread by its name as /proc shows it (at most 15 characters). */
     static String group(String name) {
-        if (name.startsWith("detector-loop") || name.startsWith("detector-model") || name.startsWith("detector-warm")) {
+        if (DetectService.isInferenceThread(name)) {
             return "inference";
         }
         if (name.startsWith("detector-prep")) {

@@ -214,12 +214,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         }
                         err.printf(Locale.ROOT, "%s: loading and warming up the detector...%n", label);
                         err.flush();
-                        PipelineRun.Settings s = new PipelineRun.Settings(model, policy.strip(), cameras, perCamera,
-                                max ? 0 : fps, partitions > 0 ? partitions : cameras, detectFlags(), stallTimeoutS);
-                        PipelineRun.Result r = new PipelineRun(broker, clip, run).run(s, line -> {
-                            err.println(label + ": " + line);
-                            err.flush();
-                        });
+                        PipelineRun.Result r = new PipelineRun(broker, clip, run).run(
+                                settings(model, policy, perCamera, max ? 0 : fps), progress(err, label));
                         if (before != null) {
                             // before and after the pipeline, so a load change during the run weighs on both sides
                             CoreBench.Measurement after = core.measure(fixed);
@@ -249,15 +245,25 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 resolutions.get(0).strip());
         err.printf(Locale.ROOT, "%s: %d frames, not measured...%n", label, warmupFrames);
         err.flush();
-        int perCamera = (warmupFrames + cameras - 1) / cameras;
-        PipelineRun.Settings s = new PipelineRun.Settings(models.get(0), resolutions.get(0).strip(), cameras,
-                perCamera, 0, partitions > 0 ? partitions : cameras, detectFlags(), stallTimeoutS);
-        PipelineRun.Result r = new PipelineRun(broker, clip, 10_000).run(s, line -> {
-            err.println(label + ": " + line);
-            err.flush();
-        });
+        PipelineRun.Result r = new PipelineRun(broker, clip, 10_000).run(
+                settings(models.get(0), resolutions.get(0), (warmupFrames + cameras - 1) / cameras, 0),
+                progress(err, label));
         err.printf(Locale.ROOT, "%s: done, %.2f frames/s%n", label, r.framesPerSecond());
         err.flush();
+    }
+
+    /** One run's settings; {@code fps} 0 = max rate. */
+    private PipelineRun.Settings settings(Path model, String policy, int perCamera, double fps) {
+        return new PipelineRun.Settings(model, policy.strip(), cameras, perCamera, fps,
+                partitions > 0 ? partitions : cameras, detectFlags(), stallTimeoutS);
+    }
+
+    /** Progress lines of a run, on stderr under its label. */
+    private static java.util.function.Consumer<String> progress(PrintWriter err, String label) {
+        return line -> {
+            err.println(label + ": " + line);
+            err.flush();
+        };
     }
 
     private Map<String, String> detectFlags() {

@@ -46,9 +46,10 @@ import java.util.function.Supplier;
  * batch k+1 is prepared while batch k infers and batch k-1's transaction commits on the committer thread (a commit
  * is round trips to the broker, which would otherwise leave the model idle). With prepare-overlap off (the default
  * when inference uses every core and its threads cannot be given priority, {@link InferencePriority}) batch k+1 is
- * prepared right after batch k inferred, while k commits. At most one transaction is open; the next one starts only after the previous one committed. On a rebalance or an aborted transaction every
- * polled-but-uncommitted record is dropped and its partition sought back, so the partition's owner reads it again
- * from the committed offset: nothing lost, nothing twice.
+ * prepared right after batch k inferred, while k commits. At most one transaction is open; the next one starts only
+ * after the previous one committed. On a rebalance or an aborted transaction every polled-but-uncommitted record is
+ * dropped and its partition sought back, so the partition's owner reads it again from the committed offset: nothing
+ * lost, nothing twice.
  */
 final class DetectLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DetectLoop.class);

@@ -42,6 +42,13 @@ public final class DetectService implements AutoCloseable {
      * hs_err) in a plain {@code java -cp} JVM; model work runs on threads with this much stack instead.
      */
     static final long NATIVE_STACK_BYTES = 16L << 20;
+    /**
+     * Prefixes of the names of the threads inference runs on: the loop, the model-open and warm-up threads this class
+     * starts, and ONNX Runtime's pool threads, which inherit the name of the thread that opened the model (Linux shows
+     * at most 15 characters of a name).
+     */
+    private static final List<String> INFERENCE_THREAD_PREFIXES = List.of("detector-loop", "detector-model",
+            "detector-warm");
 
     private final YoloDetector detector;
     private final String modelId;
@@ -111,6 +118,11 @@ public final class DetectService implements AutoCloseable {
         LOG.info("detector {} ({}, {}) reading {} as {}, resolution {}",
                 config.instanceId(), modelId, detector.provider(), config.get(DetectConfig.FRAMES_TOPIC),
                 config.transactionalId(), policyName);
+    }
+
+    /** True for a thread name (whole, or as /proc shows it) that a detector runs inference on. */
+    public static boolean isInferenceThread(String threadName) {
+        return INFERENCE_THREAD_PREFIXES.stream().anyMatch(threadName::startsWith);
     }
 
     /** Runs {@code work} on a fresh thread with a {@link #NATIVE_STACK_BYTES} stack and returns its result. */

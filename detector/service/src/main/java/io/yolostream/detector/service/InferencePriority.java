@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,9 +23,9 @@ import java.util.stream.Stream;
  * (JPEG workers, Kafka clients, an in-process broker, ingest in the all-in-one, the JIT and GC) as SCHED_IDLE or at a
  * higher nice value, so that they fill inference's idle gaps instead of stalling it.
  *
- * <p>Inference threads are known by name: those starting {@code detector-model}, {@code detector-loop} or
- * {@code detector-warm} (ONNX Runtime's pool threads are created by the model-open thread and inherit its name), and
- * {@code java} (the main thread, which starts services, and any thread in the instant before the JVM names it). Without
+ * <p>Inference threads are known by the names {@link DetectService} gives them ({@link DetectService#isInferenceThread}:
+ * ONNX Runtime's pool threads are created by the model-open thread and inherit its name); {@code java} is kept too
+ * (the main thread, which starts services, and any thread in the instant before the JVM names it). Without
  * privileges a thread's priority only goes down and a new thread inherits its creator's, so a thread once lowered stays
  * lowered and inference threads must only be created by threads that never are: the names above see to that.
  *
@@ -38,8 +37,6 @@ final class InferencePriority {
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final int PRIO_PROCESS = 0;
     private static final int SCHED_IDLE = 5;
-    private static final List<String> INFERENCE_PREFIXES = List.of("detector-model", "detector-loop",
-            "detector-warm");
     private static final LibC LIBC = loadLibC();
 
     private static ScheduledExecutorService scanner;
@@ -170,9 +167,12 @@ final class InferencePriority {
         return new Lease(true);
     }
 
-    /** True for a thread name (as /proc shows it, at most 15 characters) that inference runs on. */
-    static boolean isInferenceThread(String comm) {
-        return comm.equals("java") || INFERENCE_PREFIXES.stream().anyMatch(comm::startsWith);
+    /**
+     * True for a thread this keeper never lowers: a detector's inference threads, and "java" (main, which starts
+     * services, and any thread not named yet).
+     */
+    static boolean isKeptThread(String comm) {
+        return comm.equals("java") || DetectService.isInferenceThread(comm);
     }
 
     /** This thread's nice value (Linux), for tests and logs; Integer.MIN_VALUE when unknown. */
@@ -180,12 +180,8 @@ final class InferencePriority {
         if (LIBC == null) {
             return Integer.MIN_VALUE;
         }
-        try {
-            int tid = Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
-            return LIBC.getpriority(PRIO_PROCESS, tid);
-        } catch (IOException | RuntimeException e) {
-            return Integer.MIN_VALUE;
-        }
+        int tid = currentThreadId();
+        return tid < 0 ? Integer.MIN_VALUE : LIBC.getpriority(PRIO_PROCESS, tid);
     }
 
     private static void scanQuietly() {
@@ -220,7 +216,7 @@ final class InferencePriority {
                     continue; // main, or a thread not named yet: looked at again next time
                 }
                 seen.add(tid);
-                if (isInferenceThread(comm)) {
+                if (isKeptThread(comm)) {
                     continue;
                 }
                 if (lower(tid)) {
@@ -248,12 +244,14 @@ final class InferencePriority {
 
     /** The scheduling policy of this thread (Linux: 0 normal, 5 idle), for tests; -1 when unknown. */
     static int policyOfCurrentThread() {
-        if (LIBC == null) {
-            return -1;
-        }
+        int tid = LIBC == null ? -1 : currentThreadId();
+        return tid < 0 ? -1 : LIBC.sched_getscheduler(tid);
+    }
+
+    /** This thread's Linux thread id, from /proc/thread-self; -1 when unknown. */
+    private static int currentThreadId() {
         try {
-            return LIBC.sched_getscheduler(Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self"))
-                    .getFileName().toString()));
+            return Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
         } catch (IOException | RuntimeException e) {
             return -1;
         }

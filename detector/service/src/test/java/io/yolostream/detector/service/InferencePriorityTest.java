@@ -17,15 +17,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class InferencePriorityTest {
 
     @Test
-    void inferenceThreadsAreKnownByTheNamesTheDetectorGivesThem() {
-        assertTrue(InferencePriority.isInferenceThread("detector-loop"));
-        assertTrue(InferencePriority.isInferenceThread("detector-model-")); // ONNX Runtime's pool, named by its creator
-        assertTrue(InferencePriority.isInferenceThread("detector-warm-u"));
-        assertTrue(InferencePriority.isInferenceThread("java"));
-        assertFalse(InferencePriority.isInferenceThread("detector-prep-1"));
-        assertFalse(InferencePriority.isInferenceThread("detector-commit"));
-        assertFalse(InferencePriority.isInferenceThread("C2 CompilerThre"));
-        assertFalse(InferencePriority.isInferenceThread("kafka-producer-"));
+    void inferenceThreadsAndMainAreKeptByTheNamesTheDetectorGivesThem() {
+        assertTrue(InferencePriority.isKeptThread("detector-loop"));
+        assertTrue(InferencePriority.isKeptThread("detector-model-")); // ONNX Runtime's pool, named by its creator
+        assertTrue(InferencePriority.isKeptThread("detector-warm-u"));
+        assertTrue(InferencePriority.isKeptThread("java"));
+        assertFalse(InferencePriority.isKeptThread("detector-prep-1"));
+        assertFalse(InferencePriority.isKeptThread("detector-commit"));
+        assertFalse(InferencePriority.isKeptThread("C2 CompilerThre"));
+        assertFalse(InferencePriority.isKeptThread("kafka-producer-"));
     }
 
     @Test

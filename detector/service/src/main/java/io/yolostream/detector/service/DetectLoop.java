@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.FloatBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,15 +42,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The consumer loop: poll → batcher → (worker pool) JPEG decode + letterbox → inference → one transaction per batch
- * holding its detection records, DLQ records and consumed offsets (EOS v2). Three batches are in the air at once:
- * batch k+1 is prepared while batch k infers and batch k-1's transaction commits on the committer thread (a commit
- * is round trips to the broker, which would otherwise leave the model idle). With prepare-overlap off (the default
- * when inference uses every core and its threads cannot be given priority, {@link InferencePriority}) batch k+1 is
- * prepared right after batch k inferred, while k commits. At most one transaction is open; the next one starts only
- * after the previous one committed. On a rebalance or an aborted transaction every polled-but-uncommitted record is
- * dropped and its partition sought back, so the partition's owner reads it again from the committed offset: nothing
- * lost, nothing twice.
+ * The consumer loop: poll → batcher → (worker pool) JPEG decode + letterbox → inference → transactions holding the
+ * detection records, DLQ records and consumed offsets (EOS v2). Batches are in the air at once: batch k+1 is prepared
+ * while batch k infers, and earlier batches' transaction commits on the committer thread (a commit is round trips to
+ * the broker, which would otherwise leave the model idle). With prepare-overlap off (the default when inference uses
+ * every core and its threads cannot be given priority, {@link InferencePriority}) batch k+1 is prepared right after
+ * batch k inferred, while k commits.
+ *
+ * <p>Group commit: at most one transaction is open, and the batches inferred while it commits wait and then go
+ * together in the next one (up to {@link #MAX_WAITING_BATCHES}, beyond which the loop waits), so a commit slower than
+ * a batch's inference (its threads below inference's priority, a remote broker) costs no inference time and the
+ * transactions per second adapt to the commit's latency. On a rebalance the batches of revoked partitions are
+ * committed before the partitions go. On an aborted transaction every polled-but-uncommitted record is dropped and
+ * its partition sought back, so the partition's owner reads it again from the committed offset: nothing lost,
+ * nothing twice.
  */
 final class DetectLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DetectLoop.class);
@@ -75,11 +81,19 @@ final class DetectLoop implements Runnable {
     private volatile boolean running = true;
     private volatile boolean stopped;
     private volatile Throwable failure;
+    /**
+     * Inferred batches that wait for the transaction in flight to end; more and the loop waits for it (bounds what an
+     * abort throws away).
+     */
+    static final int MAX_WAITING_BATCHES = 4;
+
     private CompletableFuture<PreparedBatch> inFlight;
     /** The transaction being committed on {@link #committer}: true = committed, false = aborted. */
     private CompletableFuture<Boolean> committing;
-    /** First offset per partition of the batch in {@link #committing}: where to seek back should it abort. */
+    /** First offset per partition of the batches in {@link #committing}: where to seek back should it abort. */
     private Map<TopicPartition, Long> committingFirst = Map.of();
+    /** Inferred batches not yet handed to the committer, in order: the next transaction's. */
+    private final List<Inferred> waiting = new ArrayList<>();
     private final ExecutorService committer;
     private long lag;
 
@@ -161,8 +175,8 @@ final class DetectLoop implements Runnable {
     }
 
     private void step() throws InterruptedException {
-        if (committing != null && committing.isDone()) {
-            awaitCommit(); // an abort must rewind now, not when the next batch happens to come
+        if (committing == null || committing.isDone()) {
+            commitWaiting(); // an abort must rewind now, and waiting batches go as soon as the committer is free
         }
         long wait = inFlight != null ? 0 : Math.min(100, batcher.timeUntilDue(now()));
         ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(wait));
@@ -248,15 +262,44 @@ final class DetectLoop implements Runnable {
             }
         }
         BatchOutput out = BatchOutput.of(b, found, inferMs, decodeMs, factory, detectionsTopic, dlqTopic);
-        // the consumer is not thread-safe: its group metadata is read here, on the loop thread
-        ConsumerGroupMetadata group = consumer.groupMetadata();
-        if (!awaitCommit()) {
-            return; // the previous transaction aborted: this batch was sought back with it
-        }
         Map<TopicPartition, Long> first = new HashMap<>();
         b.slots().forEach(s -> first.merge(s.in().partition(), s.in().record().offset(), Math::min));
+        // the consumer is not thread-safe: its group metadata is read here, on the loop thread
+        waiting.add(new Inferred(out, consumer.groupMetadata(), first));
+        if (committing == null || committing.isDone() || waiting.size() >= MAX_WAITING_BATCHES) {
+            commitWaiting(); // else the committer is busy: this batch goes with the next transaction, inference goes on
+        }
+    }
+
+    /** An inferred batch's records and offsets, with the group metadata and the first offsets its commit needs. */
+    private record Inferred(BatchOutput out, ConsumerGroupMetadata group, Map<TopicPartition, Long> first) {
+    }
+
+    /**
+     * Waits for the transaction in flight, if any; when it committed, hands the waiting batches to the committer as
+     * the next transaction. When it aborted, everything uncommitted was dropped and sought back.
+     */
+    private void commitWaiting() {
+        if (awaitCommit() && !waiting.isEmpty()) {
+            startCommit();
+        }
+    }
+
+    /**
+     * Starts one transaction for the leading waiting batches that share a group generation (a rebalance between two
+     * batches splits them: each transaction's offsets are committed with the metadata they were read under).
+     */
+    private void startCommit() {
+        ConsumerGroupMetadata group = waiting.get(0).group();
+        List<BatchOutput> outs = new ArrayList<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
+        while (!waiting.isEmpty() && waiting.get(0).group().equals(group)) {
+            Inferred i = waiting.remove(0);
+            outs.add(i.out());
+            i.first().forEach((tp, offset) -> first.merge(tp, offset, Math::min));
+        }
         committingFirst = first;
-        committing = CompletableFuture.supplyAsync(() -> commit(out, group), committer);
+        committing = CompletableFuture.supplyAsync(() -> commit(outs, group), committer);
     }
 
     /**
@@ -298,15 +341,21 @@ final class DetectLoop implements Runnable {
      * transactional id, whose {@code initTransactions} aborts whatever the old one left open: the service rejoins
      * instead of stopping. A fence that comes sooner than the timeout means another live instance uses the id.
      */
-    private boolean commit(BatchOutput out, ConsumerGroupMetadata group) {
+    private boolean commit(List<BatchOutput> outs, ConsumerGroupMetadata group) {
         long t0 = System.nanoTime();
         Producer<String, byte[]> p = producer;
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (BatchOutput out : outs) {
+            out.offsets.forEach((tp, o) -> offsets.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
+        }
         try {
             p.beginTransaction();
-            for (BatchOutput.Out o : out.records) {
-                p.send(o.record());
+            for (BatchOutput out : outs) {
+                for (BatchOutput.Out o : out.records) {
+                    p.send(o.record());
+                }
             }
-            p.sendOffsetsToTransaction(out.offsets, group);
+            p.sendOffsetsToTransaction(offsets, group);
             p.commitTransaction();
         } catch (ProducerFencedException e) {
             long openNanos = System.nanoTime() - t0;
@@ -347,11 +396,13 @@ final class DetectLoop implements Runnable {
             return false;
         }
         metrics.transactionNanos(System.nanoTime() - t0);
-        for (BatchOutput.Out o : out.records) {
-            if (o.camera() != null) {
-                metrics.frame(o.camera(), o.status());
-            } else {
-                metrics.error(o.record().topic().equals(dlqTopic) ? "dead-letter" : "other");
+        for (BatchOutput out : outs) {
+            for (BatchOutput.Out o : out.records) {
+                if (o.camera() != null) {
+                    metrics.frame(o.camera(), o.status());
+                } else {
+                    metrics.error(o.record().topic().equals(dlqTopic) ? "dead-letter" : "other");
+                }
             }
         }
         return true;
@@ -405,6 +456,10 @@ final class DetectLoop implements Runnable {
     /** Drops every polled-but-uncommitted record; returns the first dropped offset per partition. */
     private Map<TopicPartition, Long> dropPending() {
         Map<TopicPartition, Long> first = new HashMap<>();
+        for (Inferred i : waiting) {
+            i.first().forEach((tp, offset) -> first.merge(tp, offset, Math::min));
+        }
+        waiting.clear();
         if (inFlight != null) {
             try {
                 PreparedBatch b = inFlight.join();
@@ -449,14 +504,28 @@ final class DetectLoop implements Runnable {
             inFlight = null;
             runAndCommit(b);
         }
-        awaitCommit(); // an abort here leaves the records to the partitions' next owner
+        while (awaitCommit() && !waiting.isEmpty()) {
+            startCommit();
+        }
+        // an abort leaves the records to the partitions' next owner
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            // the transaction in flight ends before the partitions go: its offsets are the next owner's start
-            Map<TopicPartition, Long> aborted = Boolean.FALSE.equals(joinCommit()) ? committingFirst : Map.of();
+            // the transaction in flight and the batches waiting for it are committed before the partitions go: their
+            // offsets are the next owner's start
+            Map<TopicPartition, Long> aborted = Map.of();
+            while (true) {
+                if (Boolean.FALSE.equals(joinCommit())) {
+                    aborted = committingFirst;
+                    break;
+                }
+                if (waiting.isEmpty()) {
+                    break;
+                }
+                startCommit();
+            }
             Map<TopicPartition, Long> first = dropPending();
             aborted.forEach((tp, offset) -> first.merge(tp, offset, Math::min));
             Set<TopicPartition> kept = new HashSet<>(consumer.assignment());

@@ -47,7 +47,8 @@ public final class DetectMetrics {
         preprocess = timer("preprocess", "letterbox of a batch (wall time on the worker pool)");
         inference = timer("inference", "inference of a batch");
         decode = timer("decode", "region decoding of a batch");
-        transaction = timer("transaction", "send + commit of a batch's transaction");
+        transaction = timer("transaction", "send + commit of a transaction (the batches inferred while the"
+                + " previous one committed)");
         aborts = Counter.builder("yolostream.detector.transaction.aborts")
                 .description("transactions aborted (the frames are read again)").register(registry);
         producerRestarts = Counter.builder("yolostream.detector.producer.restarts")
@@ -88,7 +89,12 @@ public final class DetectMetrics {
         producerRestarts.increment();
     }
 
-    /** Producers replaced so far (for tests). */
+    /** Batches inferred so far (for tests). */
+    public long batches() {
+        return batchSize.count();
+    }
+
+        /** Producers replaced so far (for tests). */
     public double producerRestarts() {
         return producerRestarts.count();
     }

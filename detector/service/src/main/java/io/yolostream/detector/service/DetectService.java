@@ -10,7 +10,7 @@ import io.yolostream.detector.batch.ResolutionPolicy;
 import io.yolostream.detector.model.ModelException;
 import io.yolostream.detector.model.ModelInfo;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +64,11 @@ public final class DetectService implements AutoCloseable {
     private boolean closed;
 
     public DetectService(DetectConfig config) {
+        this(config, KafkaSetup::producer);
+    }
+
+    /** With the transactional producers made by {@code producers} (tests hold a commit with it). */
+    DetectService(DetectConfig config, java.util.function.Function<DetectConfig, Producer<String, byte[]>> producers) {
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             ModelSource source = config.modelSource();
@@ -90,7 +95,7 @@ public final class DetectService implements AutoCloseable {
             preparer = new BatchPreparer(detector.preprocessor(), config.workers(), config.get(DetectConfig.MAX_AGE_MS),
                     config.get(DetectConfig.REDUCED_DECODE));
             opened.add(preparer);
-            KafkaProducer<String, byte[]> producer = KafkaSetup.producer(config);
+            Producer<String, byte[]> producer = producers.apply(config);
             opened.add(producer);
             try {
                 producer.initTransactions();
@@ -102,7 +107,7 @@ public final class DetectService implements AutoCloseable {
             consumer = KafkaSetup.consumer(config);
             opened.add(consumer);
             loop = new DetectLoop(config, detector, new DetectionRecords(modelId), metrics, policy, costs, consumer,
-                    producer, () -> KafkaSetup.producer(config), KafkaSetup.transactionTimeout(config), preparer,
+                    producer, () -> producers.apply(config), KafkaSetup.transactionTimeout(config), preparer,
                     priority.active());
             http = new DetectHttp(config.get(DetectConfig.HTTP_HOST), config.get(DetectConfig.HTTP_PORT), registry,
                     this::health);

@@ -44,21 +44,26 @@ import java.util.function.Supplier;
 /**
  * The consumer loop: poll → batcher → (worker pool) JPEG decode + letterbox → inference → transactions holding the
  * detection records, DLQ records and consumed offsets (EOS v2). Batches are in the air at once: batch k+1 is prepared
- * while batch k infers, and earlier batches' transaction commits on the committer thread (a commit is round trips to
- * the broker, which would otherwise leave the model idle). With prepare-overlap off (the default when inference uses
+ * while batch k infers, and earlier batches commit on the committer thread (a commit is round trips to the broker,
+ * which would otherwise leave the model idle). With prepare-overlap off (the default when inference uses
  * every core and its threads cannot be given priority, {@link InferencePriority}) batch k+1 is prepared right after
  * batch k inferred, while k commits.
  *
  * <p>Group commit: at most one transaction is open, and the batches inferred while it commits wait and then go
  * together in the next one (up to {@link #MAX_WAITING_BATCHES}, beyond which the loop waits), so a commit slower than
  * a batch's inference (its threads below inference's priority, a remote broker) costs no inference time and the
- * transactions per second adapt to the commit's latency. On a rebalance the batches of revoked partitions are
- * committed before the partitions go. On an aborted transaction every polled-but-uncommitted record is dropped and
+ * transactions per second adapt to the commit's latency. On a rebalance the waiting batches are committed before
+ * the partitions go. On an aborted transaction every polled-but-uncommitted record is dropped and
  * its partition sought back, so the partition's owner reads it again from the committed offset: nothing lost,
  * nothing twice.
  */
 final class DetectLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DetectLoop.class);
+    /**
+     * Inferred batches that wait for the transaction in flight to end; more and the loop waits for it (bounds what an
+     * abort throws away).
+     */
+    static final int MAX_WAITING_BATCHES = 4;
 
     private final DetectConfig config;
     private final YoloDetector detector;
@@ -81,12 +86,6 @@ final class DetectLoop implements Runnable {
     private volatile boolean running = true;
     private volatile boolean stopped;
     private volatile Throwable failure;
-    /**
-     * Inferred batches that wait for the transaction in flight to end; more and the loop waits for it (bounds what an
-     * abort throws away).
-     */
-    static final int MAX_WAITING_BATCHES = 4;
-
     private CompletableFuture<PreparedBatch> inFlight;
     /** The transaction being committed on {@link #committer}: true = committed, false = aborted. */
     private CompletableFuture<Boolean> committing;
@@ -179,6 +178,9 @@ final class DetectLoop implements Runnable {
             commitWaiting(); // an abort must rewind now, and waiting batches go as soon as the committer is free
         }
         long wait = inFlight != null ? 0 : Math.min(100, batcher.timeUntilDue(now()));
+        if (!waiting.isEmpty()) {
+            wait = Math.min(wait, 5); // back soon: the waiting batches go once the committer is free
+        }
         ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(wait));
         long now = now();
         for (ConsumerRecord<String, byte[]> r : polled) {

@@ -458,8 +458,17 @@ zombie_p=$p
 survivor=$(other_detector "$zombie")
 log "replay $replay runs (frames partition $p, owned by detector ${zombie:0:12})"
 zombie_at=$((SECONDS - started))
-since=$(date +%s)
-"$docker" pause "$zombie" > /dev/null
+# runc gives up ("unable to freeze") when a task does not reach the freezer in time, e.g. a low-priority thread
+# starved of CPU, and leaves the container running: try again
+for try in 1 2 3 4 5; do
+  since=$(date +%s)
+  if "$docker" pause "$zombie" > /dev/null; then
+    break
+  fi
+  [ "$try" -lt 5 ] || die "zombie: docker pause of detector ${zombie:0:12} failed 5 times"
+  log "zombie: docker pause of detector ${zombie:0:12} failed (try $try of 5); again in 2 s"
+  sleep 2
+done
 log "zombie: froze detector ${zombie:0:12} (docker pause) for $zombie_hold s"
 hold_and_watch "$zombie_hold" "$survivor" "$since" "$p"
 zombie_taken=$taken zombie_held=$held

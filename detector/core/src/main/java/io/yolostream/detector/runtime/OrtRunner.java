@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,6 +26,7 @@ import java.util.Map;
 public final class OrtRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrtRunner.class);
     private static final int MAX_CACHED_SHAPES = 16;
+    private static final long MAX_CACHED_OUTPUT_BYTES = 256L << 20;
 
     private final String source;
     private final OrtEnvironment env;
@@ -36,7 +36,7 @@ public final class OrtRunner implements AutoCloseable {
     private final String outputName;
     private final long outputChannels;
     private final String provider;
-    private final Map<String, FloatBuffer> outputs = new LinkedHashMap<>(16, 0.75f, true);
+    private final OutputBuffers outputs = new OutputBuffers(MAX_CACHED_SHAPES, MAX_CACHED_OUTPUT_BYTES);
     private boolean closed;
 
     /**
@@ -188,15 +188,7 @@ public final class OrtRunner implements AutoCloseable {
         }
         int gh = height / stride;
         int gw = width / stride;
-        String key = batch + "x" + height + "x" + width;
-        FloatBuffer out = outputs.get(key);
-        if (out == null) {
-            out = allocateInput(Math.toIntExact(batch * outputChannels * gh * gw));
-            outputs.put(key, out);
-            if (outputs.size() > MAX_CACHED_SHAPES) {
-                outputs.remove(outputs.keySet().iterator().next());
-            }
-        }
+        FloatBuffer out = outputs.get(batch, height, width, Math.toIntExact(batch * outputChannels * gh * gw));
         FloatBuffer in = input.duplicate().position(0).limit(Math.toIntExact(floats)).slice();
         try (OnnxTensor inT = OnnxTensor.createTensor(env, in, new long[]{batch, 3, height, width});
              OnnxTensor outT = OnnxTensor.createTensor(env, out.duplicate().clear(),

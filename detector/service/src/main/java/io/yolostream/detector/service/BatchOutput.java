@@ -35,6 +35,11 @@ final class BatchOutput {
     final List<Out> records = new ArrayList<>();
     final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
 
+    /** Of two offsets to commit for one partition, the later one. */
+    static OffsetAndMetadata later(OffsetAndMetadata a, OffsetAndMetadata b) {
+        return a.offset() >= b.offset() ? a : b;
+    }
+
     /**
      * @param detections per RUN slot, in input order (empty when nothing ran)
      * @param inferenceMs the batch's inference time; decodeMs region decoding per frame
@@ -46,8 +51,7 @@ final class BatchOutput {
         for (PreparedBatch.Slot s : b.slots()) {
             ConsumerRecord<String, byte[]> r = s.in().record();
             Frame f = s.in().frame();
-            out.offsets.merge(s.in().partition(), new OffsetAndMetadata(r.offset() + 1),
-                    (a, c) -> a.offset() >= c.offset() ? a : c);
+            out.offsets.merge(s.in().partition(), new OffsetAndMetadata(r.offset() + 1), BatchOutput::later);
             Detection d;
             switch (s.outcome()) {
                 case END_OF_STREAM -> {

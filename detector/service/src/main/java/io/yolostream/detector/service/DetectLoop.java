@@ -348,7 +348,7 @@ final class DetectLoop implements Runnable {
         Producer<String, byte[]> p = producer;
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (BatchOutput out : outs) {
-            out.offsets.forEach((tp, o) -> offsets.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
+            out.offsets.forEach((tp, o) -> offsets.merge(tp, o, BatchOutput::later));
         }
         try {
             p.beginTransaction();

@@ -94,7 +94,7 @@ public final class DetectMetrics {
         return batchSize.count();
     }
 
-        /** Producers replaced so far (for tests). */
+    /** Producers replaced so far (for tests). */
     public double producerRestarts() {
         return producerRestarts.count();
     }

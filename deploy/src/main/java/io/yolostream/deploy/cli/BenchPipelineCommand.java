@@ -4,6 +4,7 @@ import io.yolostream.deploy.bench.ClipFrames;
 import io.yolostream.deploy.bench.CoreBench;
 import io.yolostream.deploy.bench.PipelineRun;
 import io.yolostream.deploy.bench.PipelineTable;
+import io.yolostream.detector.batch.ResolutionLadder;
 import io.yolostream.ingest.source.EncodedFrame;
 import io.yolostream.kafka.embedded.EmbeddedKafka;
 import picocli.CommandLine.Command;
@@ -15,6 +16,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -135,6 +137,13 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "See --max-width. Default: ${DEFAULT-VALUE}.")
     int maxHeight;
 
+    @Option(names = "--fit-to-network",
+            description = "Fit each run's frames to the largest input size its policy runs (fixed:N: N; adaptive: the"
+                    + " --ladder's largest) instead of --max-width/--max-height, as ingest publishes them with its"
+                    + " default-max-width and default-max-height set to that size: no pixel is decoded that the"
+                    + " network does not use.")
+    boolean fitToNetwork;
+
     @Option(names = "--quality", defaultValue = "85", paramLabel = "Q", description = "JPEG quality. Default: ${DEFAULT-VALUE}.")
     int quality;
 
@@ -177,31 +186,25 @@ final class BenchPipelineCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int perCamera = (frames + cameras - 1) / cameras;
         boolean max = rate != null;
-        err.printf(Locale.ROOT, "bench-pipeline: decoding %s (up to %d frames)...%n", video, Math.min(clipFrames,
-                perCamera * cameras));
-        err.flush();
-        List<EncodedFrame> clip = ClipFrames.load(video, Math.min(clipFrames, perCamera * cameras), maxWidth,
-                maxHeight, quality);
-        EncodedFrame f0 = clip.get(0);
-        double kb = clip.stream().mapToInt(f -> f.jpeg().length).average().orElse(0) / 1024;
-        out.printf(Locale.ROOT, "video %s: %d frames of %dx%d in memory, JPEG q%d ~%.0f KiB; %d cameras x %d frames"
-                        + " at %s; max-batch %d, max-wait %d ms, %d cores%n", video.getFileName(), clip.size(),
-                f0.width(), f0.height(), quality, kb, cameras, perCamera,
+        out.printf(Locale.ROOT, "video %s: %d cameras x %d frames at %s; max-batch %d, max-wait %d ms, %d cores%n",
+                video.getFileName(), cameras, perCamera,
                 max ? "max rate" : String.format(Locale.ROOT, "%.1f fps each (%.1f fps in all)", fps, fps * cameras),
                 maxBatch, maxWaitMs, Runtime.getRuntime().availableProcessors());
         out.flush();
+        Clips clips = new Clips(Math.min(clipFrames, perCamera * cameras), out, err);
         List<PipelineRun.Result> results = new ArrayList<>();
         try (EmbeddedKafka broker = kafkaDir == null ? EmbeddedKafka.temporary()
                 : new EmbeddedKafka(kafkaDir, 0, Map.of())) {
             err.printf(Locale.ROOT, "bench-pipeline: embedded Kafka on %s%n", broker.bootstrapServers());
             int run = 0;
             if (warmupFrames > 0) {
-                warmUp(broker, clip, err);
+                warmUp(broker, clips.forPolicy(resolutions.get(0)), err);
             }
             for (Path model : models) {
                 try (CoreBench core = coreIterations == 0 || !anyFixed() ? null : new CoreBench(model, device,
-                        threads, preprocess, clip, maxBatch, 2, coreIterations)) {
+                        threads, preprocess, maxBatch, 2, coreIterations)) {
                     for (String policy : resolutions) {
+                        List<EncodedFrame> clip = clips.forPolicy(policy);
                         run++;
                         String label = String.format(Locale.ROOT, "[%d/%d] %s %s", run,
                                 models.size() * resolutions.size(), model.getFileName(), policy);
@@ -210,7 +213,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                         if (core != null && fixed > 0) {
                             err.printf(Locale.ROOT, "%s: model core alone at %d, batch %d...%n", label, fixed, maxBatch);
                             err.flush();
-                            before = core.measure(fixed);
+                            before = core.measure(fixed, clip);
                         }
                         err.printf(Locale.ROOT, "%s: loading and warming up the detector...%n", label);
                         err.flush();
@@ -218,7 +221,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
                                 settings(model, policy, perCamera, max ? 0 : fps), progress(err, label));
                         if (before != null) {
                             // before and after the pipeline, so a load change during the run weighs on both sides
-                            CoreBench.Measurement after = core.measure(fixed);
+                            CoreBench.Measurement after = core.measure(fixed, clip);
                             r = r.withCore((before.framesPerSecond() + after.framesPerSecond()) / 2,
                                     (before.cpuMsPerFrame() + after.cpuMsPerFrame()) / 2);
                             err.printf(Locale.ROOT, "%s: model core %.2f frames/s before, %.2f after (%.1f and %.1f"
@@ -237,6 +240,51 @@ final class BenchPipelineCommand implements Callable<Integer> {
         out.print(PipelineTable.format(results, fps, Runtime.getRuntime().availableProcessors()));
         out.flush();
         return 0;
+    }
+
+    /**
+     * The video's frames as the runs publish them, decoded and JPEG-encoded once per frame size (one size, unless
+     * --fit-to-network fits each policy's own), each announced on stdout when first loaded.
+     */
+    private final class Clips {
+        private final int count;
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final Map<String, List<EncodedFrame>> bySize = new HashMap<>();
+
+        Clips(int count, PrintWriter out, PrintWriter err) {
+            this.count = count;
+            this.out = out;
+            this.err = err;
+        }
+
+        List<EncodedFrame> forPolicy(String policy) throws InterruptedException {
+            int box = fitToNetwork ? largestInput(policy) : 0;
+            int w = fitToNetwork ? box : maxWidth;
+            int h = fitToNetwork ? box : maxHeight;
+            String key = w + "x" + h;
+            List<EncodedFrame> clip = bySize.get(key);
+            if (clip == null) {
+                err.printf(Locale.ROOT, "bench-pipeline: decoding %s (up to %d frames%s)...%n", video, count,
+                        w > 0 || h > 0 ? ", fitted to " + key : "");
+                err.flush();
+                clip = ClipFrames.load(video, count, w, h, quality);
+                EncodedFrame f0 = clip.get(0);
+                double kb = clip.stream().mapToInt(f -> f.jpeg().length).average().orElse(0) / 1024;
+                out.printf(Locale.ROOT, "clip: %d frames of %dx%d in memory, JPEG q%d ~%.0f KiB%s%n", clip.size(),
+                        f0.width(), f0.height(), quality, kb,
+                        fitToNetwork ? " (fitted to " + policy.strip() + "'s " + box + "x" + box + ")" : "");
+                out.flush();
+                bySize.put(key, clip);
+            }
+            return clip;
+        }
+    }
+
+    /** The largest input size a policy runs: N of fixed:N, else the ladder's largest. */
+    int largestInput(String policy) {
+        int fixed = fixedSize(policy);
+        return fixed > 0 ? fixed : ResolutionLadder.parse(ladder).max();
     }
 
     /** The unmeasured run of --warmup-frames; its topics are numbered apart from the measured runs'. */
@@ -325,6 +373,13 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
         if (stallTimeoutS < 1) {
             problems.add("--stall-timeout-s: expected at least 1, found " + stallTimeoutS);
+        }
+        if (fitToNetwork && resolutions.stream().anyMatch(p -> fixedSize(p) == 0)) {
+            try {
+                ResolutionLadder.parse(ladder);
+            } catch (IllegalArgumentException e) {
+                problems.add("--ladder: " + e.getMessage());
+            }
         }
         if (!problems.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));

@@ -51,7 +51,9 @@ import java.util.concurrent.Callable;
                 "  yolostream bench-pipeline --video street-720p.mp4 --model yolov2-tiny-voc.onnx,yolov2-voc.onnx",
                 "  yolostream bench-pipeline --video street-720p.mp4 --model voc.onnx --resolutions fixed:416,adaptive "
                         + "--cameras 8 --fps 2 --frames 320",
-                "  yolostream bench-pipeline --video street-720p.mp4 --model tiny.onnx --rate max --frames 400"})
+                "  yolostream bench-pipeline --video street-720p.mp4 --model tiny.onnx --rate max --frames 400",
+                "  yolostream bench-pipeline --video street-1080p.mp4 --model tiny.onnx --resolutions fixed:320,fixed:416 "
+                        + "--rate max --frames 800 --warmup-frames 1200 --fit-to-network"})
 final class BenchPipelineCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -282,7 +284,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     /** The largest input size a policy runs: N of fixed:N, else the ladder's largest. */
-    int largestInput(String policy) {
+    private int largestInput(String policy) {
         int fixed = fixedSize(policy);
         return fixed > 0 ? fixed : ResolutionLadder.parse(ladder).max();
     }

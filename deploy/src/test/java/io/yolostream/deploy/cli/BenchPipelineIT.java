@@ -1,15 +1,10 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.detector.darknet.DarknetCfg;
-import io.yolostream.detector.darknet.DarknetNetwork;
-import io.yolostream.detector.darknet.RandomWeights;
 import io.yolostream.ingest.source.TestVideos;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,51 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * policy's network input.
  */
 class BenchPipelineIT {
-    private static final String CFG = """
-            [net]
-            width=64
-            height=64
-            channels=3
-
-            [convolutional]
-            batch_normalize=1
-            filters=8
-            size=3
-            stride=2
-            pad=1
-            activation=leaky
-
-            [maxpool]
-            size=2
-            stride=2
-
-            [convolutional]
-            batch_normalize=1
-            filters=16
-            size=3
-            stride=2
-            pad=1
-            activation=leaky
-
-            [maxpool]
-            size=4
-            stride=4
-
-            [convolutional]
-            size=1
-            stride=1
-            pad=1
-            filters=16
-            activation=linear
-
-            [region]
-            anchors = 1.08,1.19,  3.42,4.41
-            classes=3
-            coords=4
-            num=2
-            softmax=1
-            """;
-
     @TempDir
     static Path dir;
     static Path model;
@@ -76,13 +26,9 @@ class BenchPipelineIT {
 
     @BeforeAll
     static void files() throws Exception {
-        Path cfg = Files.writeString(dir.resolve("small.cfg"), CFG);
-        Path weights = dir.resolve("small.weights");
-        try (OutputStream os = Files.newOutputStream(weights)) {
-            RandomWeights.write(DarknetNetwork.of(DarknetCfg.read(cfg)), 5, 0, 2, os);
-        }
+        SmallModel small = SmallModel.write(dir);
         model = dir.resolve("small.onnx");
-        CliResult c = run("convert", "--cfg", cfg.toString(), "--weights", weights.toString(), "--out",
+        CliResult c = run("convert", "--cfg", small.cfg().toString(), "--weights", small.weights().toString(), "--out",
                 model.toString());
         assertEquals(0, c.exitCode(), c.err());
         video = TestVideos.record(dir.resolve("clip.mp4"), 320, 240, 25, 12, 300_000);

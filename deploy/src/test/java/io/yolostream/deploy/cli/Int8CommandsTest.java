@@ -1,8 +1,5 @@
 package io.yolostream.deploy.cli;
 
-import io.yolostream.detector.darknet.DarknetCfg;
-import io.yolostream.detector.darknet.DarknetNetwork;
-import io.yolostream.detector.darknet.RandomWeights;
 import io.yolostream.detector.onnx.OnnxModel;
 import io.yolostream.detector.opencv.OpenCvImages;
 import io.yolostream.detector.preprocess.RgbImage;
@@ -10,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,50 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code convert --int8} and {@code compare} end to end on a small generated model. */
 class Int8CommandsTest {
-    private static final String CFG = """
-            [net]
-            width=64
-            height=64
-            channels=3
-
-            [convolutional]
-            batch_normalize=1
-            filters=8
-            size=3
-            stride=1
-            pad=1
-            activation=leaky
-
-            [maxpool]
-            size=2
-            stride=2
-
-            [convolutional]
-            batch_normalize=1
-            filters=16
-            size=3
-            stride=2
-            pad=1
-            activation=leaky
-
-            [maxpool]
-            size=4
-            stride=4
-
-            [convolutional]
-            size=1
-            stride=1
-            pad=1
-            filters=16
-            activation=linear
-
-            [region]
-            anchors = 1.08,1.19,  3.42,4.41
-            classes=3
-            coords=4
-            num=2
-            softmax=1
-            """;
 
     @TempDir
     static Path dir;
@@ -73,11 +25,9 @@ class Int8CommandsTest {
 
     @BeforeAll
     static void files() throws Exception {
-        cfg = Files.writeString(dir.resolve("small.cfg"), CFG);
-        weights = dir.resolve("small.weights");
-        try (OutputStream os = Files.newOutputStream(weights)) {
-            RandomWeights.write(DarknetNetwork.of(DarknetCfg.read(cfg)), 5, 0, 2, os);
-        }
+        SmallModel small = SmallModel.write(dir);
+        cfg = small.cfg();
+        weights = small.weights();
         images = Files.createDirectories(dir.resolve("images"));
         for (int i = 0; i < 4; i++) {
             byte[] px = new byte[80 * 60 * 3];

@@ -22,10 +22,14 @@ public final class SinksMetrics {
     private final ConcurrentHashMap<String, Counter> annotateDropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> snapshots = new ConcurrentHashMap<>();
     private final Counter dlq;
+    private final Counter threadsReplaced;
 
     public SinksMetrics(MeterRegistry registry) {
         this.registry = registry;
         dlq = Counter.builder("yolostream.sinks.dlq").description("records sent to the DLQ topic (unreadable)")
+                .register(registry);
+        threadsReplaced = Counter.builder("yolostream.sinks.threads.replaced")
+                .description("stream threads replaced after a Kafka transaction error (a broker lost under them)")
                 .register(registry);
     }
 
@@ -90,6 +94,15 @@ public final class SinksMetrics {
     public void viewers(java.util.function.IntSupplier open) {
         io.micrometer.core.instrument.Gauge.builder("yolostream.sinks.viewers", open::getAsInt)
                 .description("browsers streaming a camera from the live view").register(registry);
+    }
+
+    /** A stream thread that died on a Kafka transaction error was replaced ({@code StreamThreadFailures}). */
+    public void threadReplaced() {
+        threadsReplaced.increment();
+    }
+
+    public double threadsReplaced() {
+        return threadsReplaced.count();
     }
 
     public void dlq(String reason) {

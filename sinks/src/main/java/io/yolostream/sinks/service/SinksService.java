@@ -18,11 +18,12 @@ import io.yolostream.sinks.web.WebPages;
 import io.yolostream.sinks.tracking.TrackingTopology;
 import io.yolostream.sinks.zones.ZoneWriter;
 import io.yolostream.sinks.zones.http.ZonesApi;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -43,11 +44,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * The {@code yolostream sinks} service: checks Kafka and creates the output topics, serves HTTP ({@code /counts},
  * {@code /metrics}, {@code /health}, the live view at {@code /}), and runs the sinks topology as one Kafka Streams
  * app (exactly-once v2).
- * Constructing it starts everything; {@link #close()} stops it in reverse order. A fatal Streams error stops the app
- * (health turns DOWN, {@link #awaitTermination()} returns with it).
+ * Constructing it starts everything; {@link #close()} stops it in reverse order. A stream thread that dies on a Kafka
+ * transaction error (a broker lost under it) is replaced ({@link StreamThreadFailures}); any other fatal Streams error
+ * stops the app (health turns DOWN, {@link #awaitTermination()} returns with it).
  */
 public final class SinksService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinksService.class);
+    /** Stream threads replaced after Kafka transaction errors, at most this many within the window, then stop. */
+    static final int MAX_THREAD_REPLACEMENTS = 5;
+    static final Duration THREAD_REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private final SinksConfig config;
     private final PrometheusMeterRegistry registry;
@@ -64,6 +69,11 @@ public final class SinksService implements AutoCloseable {
     private volatile boolean stoppedCleanly;
 
     public SinksService(SinksConfig config) {
+        this(config, new DefaultKafkaClientSupplier());
+    }
+
+    /** With the Kafka clients of {@code clients} (tests fail a stream thread's producer through it). */
+    SinksService(SinksConfig config, KafkaClientSupplier clients) {
         this.config = config;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -91,12 +101,22 @@ public final class SinksService implements AutoCloseable {
             http = new SinksHttp(config, registry, this::health, web, zonesApi);
             opened.add(http);
             Topology topology = SinksTopology.buildTopology(config, metrics, live, selection);
-            streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq));
+            streams = new KafkaStreams(topology, SinksTopology.streamsProperties(config, http.port(), metrics::dlq),
+                    clients);
             opened.add(() -> streams.close(Duration.ofSeconds(30)));
+            StreamThreadFailures threadFailures = new StreamThreadFailures(MAX_THREAD_REPLACEMENTS,
+                    THREAD_REPLACEMENT_WINDOW, System::nanoTime);
             streams.setUncaughtExceptionHandler(e -> {
+                StreamThreadFailures.Decision d = threadFailures.decide(e);
+                if (d.replaces()) {
+                    metrics.threadReplaced();
+                    LOG.warn("sinks stream thread failed on a Kafka transaction error, replacing it (its transaction"
+                            + " is aborted; the new thread resumes from the last commit): {}", d.reason());
+                    return d.response();
+                }
                 failure.compareAndSet(null, e);
-                LOG.error("sinks stream thread failed; stopping the app: " + e, e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                LOG.error("sinks stream thread failed (" + d.reason() + "); stopping the app: " + e, e);
+                return d.response();
             });
             StateRestoreLog restoreLog = new StateRestoreLog(LOG, Set.of(CountsTopology.STORE, HealthTopology.STORE));
             streams.setGlobalStateRestoreListener(restoreLog);

@@ -51,8 +51,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class SinksService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SinksService.class);
     /** Stream threads replaced after Kafka transaction errors, at most this many within the window, then stop. */
-    static final int MAX_THREAD_REPLACEMENTS = 5;
-    static final Duration THREAD_REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+    private static final int MAX_THREAD_REPLACEMENTS = 5;
+    private static final Duration THREAD_REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private final SinksConfig config;
     private final PrometheusMeterRegistry registry;

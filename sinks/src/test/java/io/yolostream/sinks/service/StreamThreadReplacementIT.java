@@ -86,8 +86,9 @@ class StreamThreadReplacementIT {
             List<ConsumerRecord<String, byte[]>> json = f.kafka.readSettled(group, f.detections, f.prefix + ".json");
             Set<String> seen = new TreeSet<>();
             List<String> keys = new ArrayList<>();
+            ObjectMapper mapper = new ObjectMapper();
             for (ConsumerRecord<String, byte[]> r : json) {
-                JsonNode d = new ObjectMapper().readTree(r.value());
+                JsonNode d = mapper.readTree(r.value());
                 String id = d.get("cameraId").asText() + "#" + d.get("sequence").asLong();
                 keys.add(id);
                 seen.add(id);
